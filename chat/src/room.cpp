@@ -1,0 +1,41 @@
+#include "room.h"
+
+#include <libwebsockets.h>
+
+namespace livegate::chat {
+
+Frame::Frame(std::string_view payload) : buf_(headroom() + payload.size()) {
+  std::copy(payload.begin(), payload.end(), buf_.begin() + static_cast<long>(headroom()));
+}
+
+size_t Frame::headroom() { return LWS_PRE; }
+
+std::string batch_payload(const std::vector<RoomEvent>& events) {
+  size_t total = 32;
+  for (const auto& e : events) total += e.json.size() + 1;
+  std::string out;
+  out.reserve(total);
+  out += R"({"type":"batch","events":[)";
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i) out += ',';
+    out += events[i].json;
+  }
+  out += "]}";
+  return out;
+}
+
+Batch Room::take_batch() {
+  Batch b;
+  b.events = std::move(pending_);
+  pending_.clear();
+  if (viewers_changed_) {
+    b.events.push_back(
+        {R"({"type":"viewers","count":)" + std::to_string(members_.size()) + "}", std::nullopt});
+    viewers_changed_ = false;
+  }
+  b.frame = make_frame(batch_payload(b.events));
+  last_flush_ = std::chrono::steady_clock::now();
+  return b;
+}
+
+}  // namespace livegate::chat

@@ -1,0 +1,57 @@
+#pragma once
+// One live room: who is connected on this node and the events waiting for the next flush.
+// A flush serialises the pending events once into a batch frame that every member gets.
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "livegate/chat/frame.h"
+#include "livegate/common/event_loop.h"
+#include "livegate/common/stream_id.h"
+
+namespace livegate::chat {
+
+struct RoomEvent {
+  std::string json;
+  std::optional<StreamId> chat_id;  // set for chat lines, to drop lines a snapshot already has
+};
+
+// What one flush produced: the frame for everyone, and its events for members still joining.
+struct Batch {
+  FramePtr frame;
+  std::vector<RoomEvent> events;
+};
+
+// Builds {"type":"batch","events":[...]} from already-serialised events.
+std::string batch_payload(const std::vector<RoomEvent>& events);
+
+class Room {
+ public:
+  explicit Room(std::string id) : id_(std::move(id)) {}
+
+  const std::string& id() const { return id_; }
+  std::set<uint64_t>& members() { return members_; }
+  const std::set<uint64_t>& members() const { return members_; }
+
+  void add_event(RoomEvent e) { pending_.push_back(std::move(e)); }
+  void mark_viewers_changed() { viewers_changed_ = true; }
+  bool has_pending() const { return !pending_.empty() || viewers_changed_; }
+  // Takes the pending events (plus a viewers event when the count changed) as one batch.
+  Batch take_batch();
+
+  Timer& flush_timer() { return flush_timer_; }
+  std::chrono::steady_clock::time_point last_flush() const { return last_flush_; }
+
+ private:
+  std::string id_;
+  std::set<uint64_t> members_;
+  std::vector<RoomEvent> pending_;
+  bool viewers_changed_ = false;
+  Timer flush_timer_;
+  std::chrono::steady_clock::time_point last_flush_{};
+};
+
+}  // namespace livegate::chat

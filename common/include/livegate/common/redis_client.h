@@ -1,0 +1,106 @@
+#pragma once
+// Asynchronous Redis client on the event loop (hiredis async). Never blocks: a command while the
+// connection is down fails at once (called back on the next loop turn) with an error, so callers
+// can tell a user "try again" instead of waiting. Reconnects by itself with backoff.
+
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "livegate/common/event_loop.h"
+
+struct redisAsyncContext;
+
+namespace livegate {
+
+struct RedisEndpoint {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string unix_socket;  // when set, used instead of host:port
+
+  std::string describe() const;
+};
+
+// reply is nullptr when error is not empty; otherwise it may still be a REDIS_REPLY_ERROR.
+using RedisCallback = std::function<void(const redisReply* reply, const std::string& error)>;
+
+// A Lua script known by its SHA1, so it is sent once per Redis lifetime and then called by SHA.
+class RedisScript {
+ public:
+  explicit RedisScript(std::string source);
+  const std::string& source() const { return source_; }
+  const std::string& sha() const { return sha_; }
+
+ private:
+  std::string source_;
+  std::string sha_;
+};
+
+class RedisClient {
+ public:
+  using MessageHandler = std::function<void(std::string_view channel, std::string_view message)>;
+
+  RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name);
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+  ~RedisClient();
+
+  // Starts connecting; keeps reconnecting until destroyed.
+  void start();
+  bool connected() const { return connected_; }
+  // Called on the loop after every (re)connect.
+  void on_connect(std::function<void()> fn) { on_connect_ = std::move(fn); }
+
+  void command(const std::vector<std::string>& argv, RedisCallback cb);
+  // EVALSHA, falling back to EVAL when Redis does not know the script (first call, or after a
+  // Redis restart emptied its script cache).
+  void eval(const RedisScript& script, const std::vector<std::string>& keys,
+            const std::vector<std::string>& args, RedisCallback cb);
+
+  // Pub/sub: a client that subscribes must not be used for commands. Subscriptions survive
+  // reconnects (they are re-issued).
+  void subscribe(const std::string& channel, MessageHandler handler);
+  void unsubscribe(const std::string& channel);
+
+  // Round trips answered since start, for metrics and tests.
+  uint64_t replies() const { return replies_; }
+
+ private:
+  struct Pending;
+  static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+  static void on_message(redisAsyncContext* ac, void* reply, void* privdata);
+  static void on_connected(const redisAsyncContext* ac, int status);
+  static void on_disconnected(const redisAsyncContext* ac, int status);
+
+  void connect();
+  void lost(const std::string& why);
+  void schedule_reconnect();
+  void send_subscribe(const std::string& channel);
+  void fail_soon(RedisCallback cb, std::string error);
+
+  EventLoop& loop_;
+  RedisEndpoint endpoint_;
+  std::string name_;
+  redisAsyncContext* ac_ = nullptr;
+  bool connected_ = false;
+  bool shutting_down_ = false;
+  std::chrono::milliseconds backoff_{100};
+  Timer reconnect_timer_;
+  std::function<void()> on_connect_;
+  std::map<std::string, MessageHandler> subscriptions_;
+  uint64_t replies_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// Small readers for replies; they never throw and return the fallback on a type mismatch.
+std::string reply_string(const redisReply* r, std::string fallback = {});
+long long reply_integer(const redisReply* r, long long fallback = 0);
+bool reply_is_error(const redisReply* r);
+
+}  // namespace livegate

@@ -1,0 +1,23 @@
+#pragma once
+// Key names of DESIGN.md's Redis schema. Every key of a broadcast carries the hash tag {id},
+// so a Redis Cluster keeps one broadcast on one slot and its scripts stay legal.
+
+#include <string>
+
+namespace livegate::keys {
+
+inline std::string key(const std::string& id, const char* what) {
+  return "lg:{" + id + "}:" + what;
+}
+inline std::string stock(const std::string& id) { return key(id, "stock"); }
+inline std::string sold(const std::string& id) { return key(id, "sold"); }
+inline std::string initial(const std::string& id) { return key(id, "initial"); }
+inline std::string gmv(const std::string& id) { return key(id, "gmv"); }
+inline std::string orders(const std::string& id) { return key(id, "orders"); }
+inline std::string idem(const std::string& id) { return key(id, "idem"); }
+inline std::string products(const std::string& id) { return key(id, "products"); }
+inline std::string meta(const std::string& id) { return key(id, "meta"); }
+inline std::string events(const std::string& id) { return key(id, "events"); }
+inline std::string chat(const std::string& id) { return key(id, "chat"); }
+
+}  // namespace livegate::keys

@@ -1,0 +1,228 @@
+#include "livegate/common/redis_client.h"
+
+#include <hiredis/async.h>
+
+#include "livegate/common/log.h"
+#include "redis_glib_source.h"
+
+namespace livegate {
+
+namespace {
+constexpr std::chrono::milliseconds kMaxBackoff{2000};
+}
+
+std::string RedisEndpoint::describe() const {
+  return unix_socket.empty() ? host + ":" + std::to_string(port) : "unix:" + unix_socket;
+}
+
+RedisScript::RedisScript(std::string source) : source_(std::move(source)) {
+  gchar* sha = g_compute_checksum_for_string(G_CHECKSUM_SHA1, source_.c_str(),
+                                             static_cast<gssize>(source_.size()));
+  sha_ = sha;
+  g_free(sha);
+}
+
+struct RedisClient::Pending {
+  RedisClient* client;
+  RedisCallback cb;
+};
+
+RedisClient::RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name)
+    : loop_(loop), endpoint_(std::move(endpoint)), name_(std::move(name)) {}
+
+RedisClient::~RedisClient() {
+  shutting_down_ = true;
+  *alive_ = false;
+  if (ac_) {
+    // Pending callbacks are dropped silently: their owners are being torn down too.
+    redisAsyncContext* ac = ac_;
+    ac_ = nullptr;
+    redisAsyncFree(ac);
+  }
+}
+
+void RedisClient::start() { connect(); }
+
+void RedisClient::connect() {
+  if (shutting_down_ || ac_) return;
+  redisAsyncContext* ac = endpoint_.unix_socket.empty()
+                              ? redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port)
+                              : redisAsyncConnectUnix(endpoint_.unix_socket.c_str());
+  if (!ac) {
+    schedule_reconnect();
+    return;
+  }
+  if (ac->err) {
+    log("redis")->debug("{} connect to {} failed: {}", name_, endpoint_.describe(), ac->errstr);
+    redisAsyncFree(ac);
+    schedule_reconnect();
+    return;
+  }
+  ac->data = this;
+  ac_ = ac;
+  detail::attach_redis_source(ac, loop_.context());
+  redisAsyncSetConnectCallback(ac, &RedisClient::on_connected);
+  redisAsyncSetDisconnectCallback(ac, &RedisClient::on_disconnected);
+}
+
+void RedisClient::on_connected(const redisAsyncContext* ac, int status) {
+  auto* self = static_cast<RedisClient*>(ac->data);
+  if (!self || self->shutting_down_) return;
+  if (status != REDIS_OK) {
+    // hiredis frees the context after this callback returns.
+    log("redis")->debug("{} connect to {} failed: {}", self->name_, self->endpoint_.describe(),
+                        ac->errstr);
+    self->ac_ = nullptr;
+    self->schedule_reconnect();
+    return;
+  }
+  self->connected_ = true;
+  self->backoff_ = std::chrono::milliseconds{100};
+  log("redis")->info("{} connected to {}", self->name_, self->endpoint_.describe());
+  for (const auto& [channel, handler] : self->subscriptions_) self->send_subscribe(channel);
+  if (self->on_connect_) self->on_connect_();
+}
+
+void RedisClient::on_disconnected(const redisAsyncContext* ac, int status) {
+  auto* self = static_cast<RedisClient*>(ac->data);
+  if (!self || self->shutting_down_) return;
+  self->lost(status == REDIS_OK ? "closed" : ac->errstr);
+}
+
+void RedisClient::lost(const std::string& why) {
+  if (connected_) log("redis")->warn("{} lost {}: {}", name_, endpoint_.describe(), why);
+  connected_ = false;
+  ac_ = nullptr;  // hiredis frees it after the disconnect callback
+  schedule_reconnect();
+}
+
+void RedisClient::schedule_reconnect() {
+  if (shutting_down_) return;
+  reconnect_timer_ = loop_.after(backoff_, [this] { connect(); });
+  backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+}
+
+void RedisClient::fail_soon(RedisCallback cb, std::string error) {
+  // Called back on a later loop turn so callers never see a callback inside their own call.
+  std::weak_ptr<bool> alive = alive_;
+  loop_.post([alive, cb = std::move(cb), error = std::move(error)] {
+    if (auto a = alive.lock(); a && *a) cb(nullptr, error);
+  });
+}
+
+void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
+  std::unique_ptr<Pending> pending(static_cast<Pending*>(privdata));
+  RedisClient* self = pending->client;
+  if (self->shutting_down_ || !ac) return;
+  if (!reply) {
+    pending->cb(nullptr, "redis connection lost");
+    return;
+  }
+  self->replies_++;
+  pending->cb(static_cast<redisReply*>(reply), {});
+}
+
+void RedisClient::command(const std::vector<std::string>& argv, RedisCallback cb) {
+  if (!connected_ || !ac_) {
+    fail_soon(std::move(cb), "redis unavailable");
+    return;
+  }
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  ptrs.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (const auto& a : argv) {
+    ptrs.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* pending = new Pending{this, std::move(cb)};
+  if (redisAsyncCommandArgv(ac_, &RedisClient::on_reply, pending, static_cast<int>(argv.size()),
+                            ptrs.data(), lens.data()) != REDIS_OK) {
+    RedisCallback failed = std::move(pending->cb);
+    delete pending;
+    fail_soon(std::move(failed), "redis command not sent");
+  }
+}
+
+void RedisClient::eval(const RedisScript& script, const std::vector<std::string>& keys,
+                       const std::vector<std::string>& args, RedisCallback cb) {
+  auto build = [&](const std::string& verb, const std::string& body) {
+    std::vector<std::string> argv;
+    argv.reserve(3 + keys.size() + args.size());
+    argv.push_back(verb);
+    argv.push_back(body);
+    argv.push_back(std::to_string(keys.size()));
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  };
+  auto by_source = build("EVAL", script.source());
+  command(build("EVALSHA", script.sha()),
+          [this, by_source = std::move(by_source), cb = std::move(cb)](
+              const redisReply* reply, const std::string& error) mutable {
+            if (reply && reply->type == REDIS_REPLY_ERROR &&
+                std::string_view(reply->str, reply->len).starts_with("NOSCRIPT")) {
+              command(by_source, std::move(cb));
+              return;
+            }
+            cb(reply, error);
+          });
+}
+
+void RedisClient::on_message(redisAsyncContext* ac, void* reply, void* privdata) {
+  auto* self = static_cast<RedisClient*>(privdata);
+  if (!reply || !ac || self->shutting_down_) return;
+  auto* r = static_cast<redisReply*>(reply);
+  // ["message", channel, payload]; subscribe confirmations are ignored.
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
+  if (std::string_view(r->element[0]->str, r->element[0]->len) != "message") return;
+  std::string channel(r->element[1]->str, r->element[1]->len);
+  auto it = self->subscriptions_.find(channel);
+  if (it == self->subscriptions_.end()) return;
+  self->replies_++;
+  it->second(channel, std::string_view(r->element[2]->str, r->element[2]->len));
+}
+
+void RedisClient::send_subscribe(const std::string& channel) {
+  if (!connected_ || !ac_) return;  // re-issued on connect
+  const char* argv[] = {"SUBSCRIBE", channel.c_str()};
+  size_t lens[] = {9, channel.size()};
+  redisAsyncCommandArgv(ac_, &RedisClient::on_message, this, 2, argv, lens);
+}
+
+void RedisClient::subscribe(const std::string& channel, MessageHandler handler) {
+  subscriptions_[channel] = std::move(handler);
+  send_subscribe(channel);
+}
+
+void RedisClient::unsubscribe(const std::string& channel) {
+  if (subscriptions_.erase(channel) == 0 || !connected_ || !ac_) return;
+  const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
+  size_t lens[] = {11, channel.size()};
+  redisAsyncCommandArgv(ac_, nullptr, nullptr, 2, argv, lens);
+}
+
+std::string reply_string(const redisReply* r, std::string fallback) {
+  if (r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)) {
+    return std::string(r->str, r->len);
+  }
+  if (r && r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
+  return fallback;
+}
+
+long long reply_integer(const redisReply* r, long long fallback) {
+  if (!r) return fallback;
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer;
+  if (r->type == REDIS_REPLY_STRING) {
+    try {
+      return std::stoll(std::string(r->str, r->len));
+    } catch (...) {
+      return fallback;
+    }
+  }
+  return fallback;
+}
+
+bool reply_is_error(const redisReply* r) { return !r || r->type == REDIS_REPLY_ERROR; }
+
+}  // namespace livegate

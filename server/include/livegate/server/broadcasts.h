@@ -1,0 +1,27 @@
+#pragma once
+// The registry of broadcasts this node runs: configuration, media state and pipeline. It is the
+// one place where ingest/outputs (streaming) and the live room (chat, commerce) meet.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "livegate/server/config.h"
+#include "livegate/streaming/broadcast_pipeline.h"
+
+namespace livegate::server {
+
+struct Broadcast {
+  BroadcastConfig config;
+  std::string state = "starting";  // starting | live | ended (DESIGN.md's state event values)
+  std::unique_ptr<streaming::BroadcastPipeline> pipeline;
+
+  std::string hls_url() const { return "/live/" + config.id + "/index.m3u8"; }
+};
+
+using BroadcastMap = std::map<std::string, Broadcast>;
+
+// The broadcast fields every API and the welcome snapshot share.
+nlohmann::json broadcast_summary(const Broadcast& b);
+
+}  // namespace livegate::server

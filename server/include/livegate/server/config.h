@@ -1,0 +1,93 @@
+#pragma once
+// livegate's configuration. The structs mirror configs/livegate.yaml section by section; every
+// field has the default that file documents. Where livegate listens is kept apart from how each
+// broadcast behaves.
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "livegate/chat/hub.h"
+#include "livegate/commerce/catalog.h"
+#include "livegate/streaming/broadcast_pipeline.h"
+
+namespace livegate::server {
+
+struct HttpConfig {
+  std::string bind = "0.0.0.0";
+  int port = 8080;
+  std::string web_root = "web-player";
+  std::string hls_js = "node_modules/hls.js/dist/hls.min.js";
+  size_t max_connections = 20000;
+};
+
+struct IngestConfig {
+  int rtmp_port = 1935;  // RTMP and SRT listeners arrive with issue 4; their ports are reserved here
+  int srt_port = 9000;
+};
+
+struct RedisConfig {
+  // embedded: livegate starts its own redis-server child (unix socket, own data dir, AOF on).
+  bool embedded = false;
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string unix_socket;
+  std::string data_dir = "var/redis";
+  std::string server_binary = "redis-server";
+};
+
+struct MediaConfig {
+  std::string root = "var/media";
+  int segment_seconds = 2;
+  int playlist_length = 6;
+  int max_files = 10;
+};
+
+struct ChatConfig {
+  size_t max_text_chars = 500;
+  size_t max_frame_bytes = 8192;
+  size_t max_send_queue_bytes = 1024 * 1024;
+  int flush_interval_ms = 100;
+  size_t history_on_join = 50;
+  size_t history_maxlen = 10000;
+};
+
+struct CommerceConfig {
+  int max_qty_per_order = 10;  // default for products that do not set their own
+  size_t max_batch = 64;
+};
+
+struct BroadcastConfig {
+  std::string id;
+  std::string title;
+  std::string seller;
+  std::string mode = "sale";  // sale | keynote
+  std::string currency = "USD";
+  streaming::TestSourceConfig source;
+  std::vector<commerce::Product> products;
+};
+
+struct Config {
+  HttpConfig http;
+  IngestConfig ingest;
+  RedisConfig redis;
+  MediaConfig media;
+  ChatConfig chat;
+  CommerceConfig commerce;
+  std::string log_level = "info";
+  std::vector<BroadcastConfig> broadcasts;
+};
+
+// A config problem, with the path of the offending key ("broadcasts[0].products[1].price_cents").
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Config load_config_file(const std::string& path);
+Config load_config_text(const std::string& yaml_text);
+
+chat::HubLimits hub_limits(const ChatConfig& c);
+
+}  // namespace livegate::server

@@ -1,0 +1,18 @@
+#pragma once
+// URL routing of DESIGN.md: pages, assets, HLS, API. One function so the whole URL space can
+// be read in one place.
+
+#include "livegate/server/api_handlers.h"
+#include "livegate/server/http_server.h"
+
+namespace livegate::server {
+
+struct RouteDeps {
+  ApiDeps api;
+  const HttpConfig& http;
+  const MediaConfig& media;
+};
+
+void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond);
+
+}  // namespace livegate::server

@@ -1,0 +1,75 @@
+#pragma once
+// livegate's HTTP + WebSocket listener: one libwebsockets context on the process's GLib loop.
+// HTTP requests go to one handler that may answer at once or later (after Redis); WebSocket
+// upgrades go to the protocols given (the chat hub), whatever subprotocol the browser asks for.
+
+#include <libwebsockets.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "livegate/common/event_loop.h"
+#include "livegate/server/config.h"
+
+namespace livegate::server {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, ...
+  std::string path;    // decoded, without the query string
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, lower-case names
+  std::string file_path;  // when set, the file is streamed instead of body
+};
+
+// Answers a request exactly once, now or later, on the loop. Safe to call after the client left.
+using Respond = std::function<void(HttpResponse)>;
+using HttpHandler = std::function<void(const HttpRequest&, Respond)>;
+
+HttpResponse json_response(int status, const std::string& json_body);
+HttpResponse json_error(int status, const std::string& message);
+
+class HttpServer {
+ public:
+  HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,
+             std::vector<lws_protocols> websocket_protocols);
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  bool start(std::string* error);
+  // Closes every connection (WebSockets get 1001 "going away").
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  struct Pending {
+    lws* wsi = nullptr;
+    bool in_callback = false;
+    std::unique_ptr<HttpResponse> response;
+  };
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  int on_request(lws* wsi, uint64_t* session, const char* path);
+  int deliver(lws* wsi, const HttpResponse& r);
+
+  EventLoop& loop_;
+  HttpConfig config_;
+  HttpHandler handler_;
+  std::vector<lws_protocols> protocols_;
+  lws_context* context_ = nullptr;
+  GMainLoop* loop_ptr_ = nullptr;
+  int port_ = 0;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, Pending> pending_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace livegate::server

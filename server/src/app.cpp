@@ -1,0 +1,197 @@
+#include "livegate/server/app.h"
+
+#include <glib-unix.h>
+
+#include <cstdio>
+
+#include "livegate/chat/chat_store.h"
+#include "livegate/chat/hub.h"
+#include "livegate/commerce/order_desk.h"
+#include "livegate/common/event_loop.h"
+#include "livegate/common/log.h"
+#include "livegate/common/redis_client.h"
+#include "livegate/server/broadcasts.h"
+#include "livegate/server/embedded_redis.h"
+#include "livegate/server/http_routes.h"
+#include "livegate/server/http_server.h"
+#include "livegate/server/room_snapshot.h"
+#include "livegate/streaming/plugin_check.h"
+
+namespace livegate::server {
+
+namespace {
+
+constexpr auto kRedisStartTimeout = std::chrono::seconds(15);
+
+// Media state changes become the broadcast's state and a "state" event in its room.
+class PipelineEvents : public streaming::BroadcastPipeline::Listener {
+ public:
+  PipelineEvents(BroadcastMap& broadcasts, chat::Hub& hub) : broadcasts_(broadcasts), hub_(hub) {}
+
+  void on_pipeline_state(const std::string& id, streaming::PipelineState state) override {
+    auto it = broadcasts_.find(id);
+    if (it == broadcasts_.end()) return;
+    using streaming::PipelineState;
+    const std::string value = state == PipelineState::live       ? "live"
+                              : state == PipelineState::starting ? "starting"
+                                                                 : "ended";
+    if (it->second.state == value) return;
+    it->second.state = value;
+    log("streaming")->info("broadcast {}: {}", id, value);
+    hub_.publish_local(id, nlohmann::json{{"type", "state"}, {"state", value}}.dump());
+  }
+
+  void on_playlist_written(const std::string& id, int count) override {
+    if (count != 1) return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started_)
+                        .count();
+    log("streaming")->info("broadcast {}: first playable segment {} ms after start", id, ms);
+  }
+
+ private:
+  BroadcastMap& broadcasts_;
+  chat::Hub& hub_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+gboolean quit_on_signal(gpointer data) {
+  log("server")->info("signal received, shutting down");
+  static_cast<EventLoop*>(data)->quit();
+  return G_SOURCE_CONTINUE;
+}
+
+RedisEndpoint endpoint_for(const RedisConfig& c, const EmbeddedRedis* embedded) {
+  RedisEndpoint e;
+  if (embedded) {
+    e.unix_socket = embedded->socket_path();
+  } else {
+    e.host = c.host;
+    e.port = c.port;
+    e.unix_socket = c.unix_socket;
+  }
+  return e;
+}
+
+// Writes each broadcast's catalog to Redis (keeping existing stock) and waits for all of them.
+bool open_shops(EventLoop& loop, commerce::OrderDesk& orders, const Config& config) {
+  size_t done = 0;
+  std::string failure;
+  for (const auto& b : config.broadcasts) {
+    orders.open_shop(b.id, commerce::Catalog(b.products), [&, id = b.id](const std::string& error) {
+      ++done;
+      if (!error.empty()) failure = "broadcast " + id + ": " + error;
+    });
+  }
+  if (!loop.run_until([&] { return done == config.broadcasts.size(); }, kRedisStartTimeout)) {
+    failure = "timed out writing catalogs to redis";
+  }
+  if (!failure.empty()) log("commerce")->error("cannot open shops: {}", failure);
+  return failure.empty();
+}
+
+}  // namespace
+
+int run_app(const Config& config) {
+  set_log_level(config.log_level);
+  auto missing = streaming::missing_elements();
+  if (!missing.empty()) {
+    for (const auto& e : missing) {
+      log("streaming")->critical("GStreamer element '{}' is missing (apt-get install {})", e,
+                                 streaming::package_for(e));
+    }
+    return 1;
+  }
+
+  EventLoop loop;
+  std::unique_ptr<EmbeddedRedis> embedded;
+  if (config.redis.embedded) {
+    embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir);
+    std::string error;
+    if (!embedded->start(&error)) {
+      log("redis")->critical("{}", error);
+      return 1;
+    }
+  }
+  const RedisEndpoint endpoint = endpoint_for(config.redis, embedded.get());
+  RedisClient redis(loop, endpoint, "redis-commands");
+  RedisClient subscriber(loop, endpoint, "redis-events");
+  redis.start();
+  subscriber.start();
+  if (!loop.run_until([&] { return redis.connected() && subscriber.connected(); },
+                      kRedisStartTimeout)) {
+    log("redis")->critical("cannot reach redis at {} within {} s", endpoint.describe(),
+                           kRedisStartTimeout.count());
+    return 1;
+  }
+
+  commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch});
+  chat::ChatStore store(redis, subscriber, {.history_maxlen = config.chat.history_maxlen});
+  BroadcastMap broadcasts;
+  for (const auto& b : config.broadcasts) broadcasts[b.id].config = b;
+
+  chat::HubHandlers handlers{
+      .snapshot = [&](const std::string& room,
+                      chat::HubHandlers::SnapshotReply reply) {
+        build_room_snapshot(broadcasts, orders, room, std::move(reply));
+      },
+      .buy = [&](const std::string& room, const chat::ChatUser& user, const chat::Buy& buy,
+                 chat::HubHandlers::FrameReply reply) {
+        place_order(orders, room, user, buy, std::move(reply));
+      }};
+  chat::Hub hub(loop, store, hub_limits(config.chat), std::move(handlers));
+
+  if (!open_shops(loop, orders, config)) return 1;
+  for (const auto& b : config.broadcasts) hub.open_room(b.id);
+
+  RouteDeps deps{{broadcasts, orders, hub, redis}, config.http, config.media};
+  HttpServer http(
+      loop, config.http,
+      [&deps](const HttpRequest& request, Respond respond) {
+        route_request(deps, request, std::move(respond));
+      },
+      {hub.protocol()});
+  std::string error;
+  if (!http.start(&error)) {
+    log("http")->critical("{}", error);
+    return 1;
+  }
+
+  PipelineEvents events(broadcasts, hub);
+  for (auto& [id, b] : broadcasts) {
+    streaming::HlsOutputConfig hls{.dir = config.media.root + "/live/" + id,
+                                   .segment_seconds = config.media.segment_seconds,
+                                   .playlist_length = config.media.playlist_length,
+                                   .max_files = config.media.max_files};
+    b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop, id, b.config.source, hls, events);
+    if (!b.pipeline->start(&error)) {
+      log("streaming")->critical("broadcast {}: {}", id, error);
+      return 1;
+    }
+  }
+
+  const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
+  for (const auto& [id, b] : broadcasts) {
+    std::printf("livegate: watch \"%s\" at http://%s:%d/watch/%s\n", b.config.title.c_str(),
+                host.c_str(), http.port(), id.c_str());
+  }
+  std::fflush(stdout);
+
+  const guint sigint = g_unix_signal_add(SIGINT, quit_on_signal, &loop);
+  const guint sigterm = g_unix_signal_add(SIGTERM, quit_on_signal, &loop);
+  loop.run();
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+
+  // Reverse order: stop taking viewers, finish the media (last segment + playlist), then the
+  // room, Redis and the embedded server.
+  http.stop();
+  for (auto& [id, b] : broadcasts) {
+    if (b.pipeline) b.pipeline->stop();
+    b.pipeline.reset();
+  }
+  log("server")->info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace livegate::server

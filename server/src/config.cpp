@@ -1,0 +1,238 @@
+#include "livegate/server/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace livegate::server {
+
+namespace {
+
+// Walks a YAML mapping, reading known keys into fields and rejecting unknown ones, so a typo
+// ("prot: 8080") is an error instead of a silently ignored setting.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {
+    if (node_ && !node_.IsNull() && !node_.IsMap()) fail("", "must be a mapping");
+  }
+  ~Section() noexcept(false) {
+    if (std::uncaught_exceptions() || !node_ || !node_.IsMap()) return;
+    for (const auto& kv : node_) {
+      const auto key = kv.first.as<std::string>();
+      if (!seen_.contains(key)) fail(key, "is not a known setting");
+    }
+  }
+
+  template <typename T>
+  void read(const char* key, T& out) {
+    seen_.insert(key);
+    if (!node_ || !node_.IsMap()) return;
+    const YAML::Node& map = node_;  // const access never inserts the key
+    YAML::Node v = map[key];
+    if (!v || v.IsNull()) return;
+    try {
+      out = v.as<T>();
+    } catch (const YAML::Exception&) {
+      fail(key, std::string("has a bad value '") + (v.IsScalar() ? v.Scalar() : "...") + "'");
+    }
+  }
+
+  template <typename T>
+  void read_range(const char* key, T& out, T min, T max) {
+    read(key, out);
+    if (out < min || out > max) {
+      std::ostringstream s;
+      s << "must be between " << min << " and " << max << " (got " << out << ")";
+      fail(key, s.str());
+    }
+  }
+
+  YAML::Node child(const char* key) {
+    seen_.insert(key);
+    const YAML::Node& map = node_;
+    return node_ && node_.IsMap() ? map[key] : YAML::Node();
+  }
+  std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw ConfigError(path(key) + " " + what);
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+bool valid_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+commerce::Product read_product(const YAML::Node& node, const std::string& path, int default_max) {
+  Section s(node, path);
+  commerce::Product p;
+  p.max_per_order = default_max;
+  s.read("sku", p.sku);
+  s.read("title", p.title);
+  s.read("title_zh", p.title_zh);
+  s.read("description", p.description);
+  s.read("image", p.image);
+  s.read("price_cents", p.price_cents);
+  s.read("stock", p.initial_stock);
+  s.read("max_per_order", p.max_per_order);
+  if (auto problem = commerce::validate_product(p)) throw ConfigError(path + ": " + *problem);
+  return p;
+}
+
+BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
+                               const CommerceConfig& commerce) {
+  Section s(node, path);
+  BroadcastConfig b;
+  s.read("id", b.id);
+  if (!valid_id(b.id)) s.fail("id", "must be 1-64 characters of a-z, 0-9, '-' or '_'");
+  s.read("title", b.title);
+  if (b.title.empty()) s.fail("title", "is required");
+  s.read("seller", b.seller);
+  s.read("mode", b.mode);
+  if (b.mode != "sale" && b.mode != "keynote") s.fail("mode", "must be 'sale' or 'keynote'");
+  s.read("currency", b.currency);
+  if (b.currency != "USD") s.fail("currency", "must be USD (prices are USD cents)");
+  {
+    Section src(s.child("source"), s.path("source"));
+    std::string type = "test";
+    src.read("type", type);
+    if (type != "test") src.fail("type", "must be 'test' (RTMP/SRT/WHIP ingest comes with issue 4)");
+    src.read_range("width", b.source.width, 160, 3840);
+    src.read_range("height", b.source.height, 90, 2160);
+    src.read_range("fps", b.source.fps, 1, 60);
+    src.read_range("video_bitrate_kbps", b.source.video_bitrate_kbps, 100, 20000);
+    src.read_range("audio_bitrate_kbps", b.source.audio_bitrate_kbps, 32, 320);
+    if (b.source.width % 2 || b.source.height % 2) src.fail("width", "and height must be even");
+  }
+  b.source.title = b.title;
+  YAML::Node products = s.child("products");
+  if (products && !products.IsNull()) {
+    if (!products.IsSequence()) s.fail("products", "must be a list");
+    std::set<std::string> skus;
+    for (size_t i = 0; i < products.size(); ++i) {
+      const std::string p_path = s.path("products") + "[" + std::to_string(i) + "]";
+      auto p = read_product(products[i], p_path, commerce.max_qty_per_order);
+      if (!skus.insert(p.sku).second) throw ConfigError(p_path + ".sku '" + p.sku + "' is repeated");
+      b.products.push_back(std::move(p));
+    }
+  }
+  if (b.mode == "keynote" && !b.products.empty()) s.fail("products", "are not allowed in keynote mode");
+  return b;
+}
+
+Config parse(const YAML::Node& root) {
+  Config c;
+  Section top(root, "");
+  {
+    Section s(top.child("http"), "http");
+    s.read("bind", c.http.bind);
+    s.read_range("port", c.http.port, 0, 65535);
+    s.read("web_root", c.http.web_root);
+    s.read("hls_js", c.http.hls_js);
+    s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
+  }
+  {
+    Section s(top.child("ingest"), "ingest");
+    s.read_range("rtmp_port", c.ingest.rtmp_port, 0, 65535);
+    s.read_range("srt_port", c.ingest.srt_port, 0, 65535);
+  }
+  {
+    Section s(top.child("redis"), "redis");
+    s.read("embedded", c.redis.embedded);
+    s.read("host", c.redis.host);
+    s.read_range("port", c.redis.port, 1, 65535);
+    s.read("unix_socket", c.redis.unix_socket);
+    s.read("data_dir", c.redis.data_dir);
+    s.read("server_binary", c.redis.server_binary);
+  }
+  {
+    Section s(top.child("media"), "media");
+    s.read("root", c.media.root);
+    s.read_range("segment_seconds", c.media.segment_seconds, 1, 10);
+    s.read_range("playlist_length", c.media.playlist_length, 3, 100);
+    s.read_range("max_files", c.media.max_files, 3, 10000);
+    if (c.media.max_files < c.media.playlist_length) {
+      s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
+    }
+  }
+  {
+    Section s(top.child("chat"), "chat");
+    s.read_range<size_t>("max_text_chars", c.chat.max_text_chars, 1, 10000);
+    s.read_range<size_t>("max_frame_bytes", c.chat.max_frame_bytes, 256, 1 << 20);
+    s.read_range<size_t>("max_send_queue_bytes", c.chat.max_send_queue_bytes, 4096, 64 << 20);
+    s.read_range("flush_interval_ms", c.chat.flush_interval_ms, 1, 1000);
+    s.read_range<size_t>("history_on_join", c.chat.history_on_join, 0, 1000);
+    s.read_range<size_t>("history_maxlen", c.chat.history_maxlen, 100, 10'000'000);
+  }
+  {
+    Section s(top.child("commerce"), "commerce");
+    s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
+    s.read_range<size_t>("max_batch", c.commerce.max_batch, 1, 1000);
+  }
+  {
+    Section s(top.child("log"), "log");
+    s.read("level", c.log_level);
+    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.contains(c.log_level)) s.fail("level", "must be one of trace, debug, info, warn, error, critical, off");
+  }
+  YAML::Node broadcasts = top.child("broadcasts");
+  if (broadcasts && !broadcasts.IsNull()) {
+    if (!broadcasts.IsSequence()) throw ConfigError("broadcasts must be a list");
+    std::set<std::string> ids;
+    for (size_t i = 0; i < broadcasts.size(); ++i) {
+      const std::string path = "broadcasts[" + std::to_string(i) + "]";
+      auto b = read_broadcast(broadcasts[i], path, c.commerce);
+      if (!ids.insert(b.id).second) throw ConfigError(path + ".id '" + b.id + "' is repeated");
+      c.broadcasts.push_back(std::move(b));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Config load_config_text(const std::string& yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError("YAML syntax error at line " + std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (root && !root.IsNull() && !root.IsMap()) throw ConfigError("the config must be a mapping");
+  return parse(root);
+}
+
+Config load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read config file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return load_config_text(text.str());
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+chat::HubLimits hub_limits(const ChatConfig& c) {
+  chat::HubLimits l;
+  l.protocol.max_text_chars = c.max_text_chars;
+  l.max_frame_bytes = c.max_frame_bytes;
+  l.max_send_queue_bytes = c.max_send_queue_bytes;
+  l.flush_interval = std::chrono::milliseconds(c.flush_interval_ms);
+  l.history_on_join = c.history_on_join;
+  return l;
+}
+
+}  // namespace livegate::server

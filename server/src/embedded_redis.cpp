@@ -1,0 +1,88 @@
+#include "livegate/server/embedded_redis.h"
+
+#include <glib.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "livegate/common/log.h"
+
+namespace livegate::server {
+
+EmbeddedRedis::EmbeddedRedis(std::string binary, std::string data_dir)
+    : binary_(std::move(binary)), data_dir_(std::move(data_dir)) {}
+
+EmbeddedRedis::~EmbeddedRedis() { stop(); }
+
+bool EmbeddedRedis::start(std::string* error) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir_, ec);
+  const auto dir = std::filesystem::absolute(data_dir_, ec).lexically_normal().string();
+  if (ec) {
+    *error = "embedded redis: cannot create " + data_dir_ + ": " + ec.message();
+    return false;
+  }
+  socket_path_ = dir + "/redis.sock";
+  if (socket_path_.size() >= 100) {
+    *error = "embedded redis: socket path too long for a unix socket: " + socket_path_;
+    return false;
+  }
+  std::filesystem::remove(socket_path_, ec);
+  gchar* path = g_find_program_in_path(binary_.c_str());
+  if (!path) {
+    *error = "embedded redis: '" + binary_ + "' not found (apt-get install redis-server)";
+    return false;
+  }
+  std::string program = path;
+  g_free(path);
+  std::vector<std::string> args = {program,       "--port",         "0",
+                                   "--unixsocket", socket_path_,    "--unixsocketperm",
+                                   "700",          "--dir",          dir,
+                                   "--appendonly", "yes",            "--appendfsync",
+                                   "everysec",     "--save",         "",
+                                   "--daemonize",  "no",             "--logfile",
+                                   dir + "/redis.log"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  GError* err = nullptr;
+  GPid pid = 0;
+  const gboolean ok = g_spawn_async(
+      nullptr, argv.data(), nullptr, G_SPAWN_DO_NOT_REAP_CHILD,
+      [](gpointer) { prctl(PR_SET_PDEATHSIG, SIGTERM); }, nullptr, &pid, &err);
+  if (!ok) {
+    *error = std::string("embedded redis: ") + (err ? err->message : "spawn failed");
+    if (err) g_error_free(err);
+    return false;
+  }
+  pid_ = pid;
+  log("redis")->info("embedded redis-server started (pid {}, data {}, socket {})", pid_, dir,
+                     socket_path_);
+  return true;
+}
+
+void EmbeddedRedis::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      log("redis")->warn("embedded redis-server did not stop in 5 s, killing it");
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  log("redis")->info("embedded redis-server stopped");
+  pid_ = -1;
+}
+
+}  // namespace livegate::server

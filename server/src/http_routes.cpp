@@ -1,0 +1,90 @@
+#include "livegate/server/http_routes.h"
+
+#include <vector>
+
+#include "livegate/server/static_files.h"
+
+namespace livegate::server {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!parts.empty() && parts.back().empty()) parts.pop_back();  // trailing slash
+  return parts;
+}
+
+HttpResponse file_response(const std::string& path) {
+  HttpResponse r;
+  r.file_path = path;
+  r.content_type = mime_type(path);
+  r.headers.emplace_back("cache-control", cache_control_for(path));
+  return r;
+}
+
+HttpResponse not_found_page() {
+  HttpResponse r;
+  r.status = 404;
+  r.content_type = "text/html; charset=utf-8";
+  r.body =
+      "<!doctype html><meta charset=utf-8><title>Not found</title>"
+      "<p>This broadcast does not exist or has ended. <a href=\"/\">See what is live</a>.</p>";
+  return r;
+}
+
+void serve_from(const std::string& root, std::string_view relative, Respond& respond) {
+  if (auto path = resolve_file(root, relative)) return respond(file_response(*path));
+  respond(json_error(404, "not found"));
+}
+
+}  // namespace
+
+void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond) {
+  const auto parts = split_path(request.path);
+  const std::string& web = deps.http.web_root;
+  if (request.method != "GET") {
+    return respond(json_error(405, request.method + " is not allowed here"));
+  }
+  if (parts.empty()) return serve_from(web, "index.html", respond);
+  const std::string_view head = parts[0];
+
+  if (head == "healthz" && parts.size() == 1) return handle_healthz(deps.api, std::move(respond));
+  if (head == "api") {
+    if (parts.size() == 2 && parts[1] == "broadcasts") {
+      return handle_list_broadcasts(deps.api, std::move(respond));
+    }
+    if (parts.size() == 3 && parts[1] == "broadcasts") {
+      return handle_get_broadcast(deps.api, std::string(parts[2]), std::move(respond));
+    }
+    return respond(json_error(404, "no such API endpoint"));
+  }
+  if (head == "watch" && parts.size() == 2) {
+    if (!deps.api.broadcasts.contains(std::string(parts[1]))) return respond(not_found_page());
+    return serve_from(web, "watch.html", respond);
+  }
+  if (head == "assets" && parts.size() >= 2) {
+    const std::string_view rest = request.path.substr(std::string_view("/assets/").size());
+    if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));
+    return serve_from(web, rest, respond);
+  }
+  if (head == "vendor" && parts.size() == 2 && parts[1] == "hls.min.js") {
+    if (is_regular_file(deps.http.hls_js)) return respond(file_response(deps.http.hls_js));
+    return respond(json_error(404, "hls.js is not installed (run npm ci)"));
+  }
+  if (head == "live" && parts.size() == 3) {
+    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
+      return respond(json_error(404, "no broadcast with this id"));
+    }
+    return serve_from(deps.media.root + "/live/" + std::string(parts[1]), parts[2], respond);
+  }
+  respond(json_error(404, "not found"));
+}
+
+}  // namespace livegate::server

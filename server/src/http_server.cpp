@@ -1,0 +1,201 @@
+#include "livegate/server/http_server.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+
+#include "livegate/common/log.h"
+
+namespace livegate::server {
+
+namespace {
+
+constexpr const char* kHttpProtocol = "livegate-http";
+
+// Browsers open new WebSocket() without a subprotocol; "default" makes lws hand such upgrades
+// to the chat protocol instead of protocols[0] (plain HTTP).
+const lws_protocol_vhost_options kDefaultOption = {nullptr, nullptr, "default", "1"};
+const lws_protocol_vhost_options kChatPvo = {nullptr, &kDefaultOption, "livegate-chat", ""};
+
+void lws_log_to_spdlog(int level, const char* line) {
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (level & LLL_ERR) {
+    log("http")->error("lws: {}", text);
+  } else {
+    log("http")->warn("lws: {}", text);
+  }
+}
+
+std::string method_of(lws* wsi) {
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI)) return "GET";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI)) return "POST";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI)) return "OPTIONS";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI)) return "PUT";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI)) return "DELETE";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI)) return "PATCH";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI)) return "HEAD";
+  return "?";
+}
+
+bool add_header(lws* wsi, const std::string& name, const std::string& value, unsigned char** p,
+                unsigned char* end) {
+  const std::string with_colon = name + ":";
+  return lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(with_colon.c_str()),
+                                     reinterpret_cast<const unsigned char*>(value.data()),
+                                     static_cast<int>(value.size()), p, end) == 0;
+}
+
+}  // namespace
+
+HttpResponse json_response(int status, const std::string& json_body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = json_body;
+  r.headers.emplace_back("cache-control", "no-store");
+  return r;
+}
+
+HttpResponse json_error(int status, const std::string& message) {
+  return json_response(status, nlohmann::json{{"error", message}}.dump());
+}
+
+HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,
+                       std::vector<lws_protocols> websocket_protocols)
+    : loop_(loop), config_(std::move(config)), handler_(std::move(handler)) {
+  lws_protocols http{};
+  http.name = kHttpProtocol;
+  http.callback = &HttpServer::callback;
+  http.per_session_data_size = sizeof(uint64_t);
+  http.user = this;
+  protocols_.push_back(http);
+  for (const auto& p : websocket_protocols) protocols_.push_back(p);
+  protocols_.push_back(lws_protocols{});  // terminator
+}
+
+HttpServer::~HttpServer() {
+  *alive_ = false;
+  stop();
+}
+
+bool HttpServer::start(std::string* error) {
+  lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_spdlog);
+  lws_context_creation_info info{};
+  loop_ptr_ = loop_.loop();
+  info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.foreign_loops = reinterpret_cast<void**>(&loop_ptr_);
+  info.port = config_.port;
+  info.iface = config_.bind == "0.0.0.0" ? nullptr : config_.bind.c_str();
+  info.protocols = protocols_.data();
+  info.pvo = &kChatPvo;
+  info.count_threads = 1;
+  info.fd_limit_per_thread = static_cast<unsigned int>(config_.max_connections + 64);
+  info.server_string = "livegate";
+  info.timeout_secs = 20;
+  context_ = lws_create_context(&info);
+  if (!context_) {
+    *error = "http: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) +
+             " (port in use, or no permission?)";
+    return false;
+  }
+  lws_vhost* vhost = lws_get_vhost_by_name(context_, "default");
+  port_ = vhost ? lws_get_vhost_listen_port(vhost) : config_.port;
+  if (port_ <= 0) port_ = config_.port;
+  log("http")->info("listening on http://{}:{}", config_.bind, port_);
+  return true;
+}
+
+void HttpServer::stop() {
+  if (!context_) return;
+  lws_context* ctx = context_;
+  context_ = nullptr;
+  pending_.clear();
+  lws_context_destroy(ctx);
+}
+
+int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  const lws_protocols* proto = lws_get_protocol(wsi);
+  auto* self = proto ? static_cast<HttpServer*>(proto->user) : nullptr;
+  auto* session = static_cast<uint64_t*>(user);
+  if (!self) return lws_callback_http_dummy(wsi, reason, user, in, len);
+  switch (reason) {
+    case LWS_CALLBACK_HTTP:
+      return self->on_request(wsi, session, static_cast<const char*>(in));
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+      auto it = session ? self->pending_.find(*session) : self->pending_.end();
+      if (it == self->pending_.end() || !it->second.response) return 0;
+      auto response = std::move(it->second.response);
+      self->pending_.erase(it);
+      return self->deliver(wsi, *response);
+    }
+    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+      return lws_http_transaction_completed(wsi) ? -1 : 0;
+    case LWS_CALLBACK_CLOSED_HTTP:
+      if (session) self->pending_.erase(*session);
+      return 0;
+    default:
+      return lws_callback_http_dummy(wsi, reason, user, in, len);
+  }
+}
+
+int HttpServer::on_request(lws* wsi, uint64_t* session, const char* path) {
+  const uint64_t id = next_id_++;
+  *session = id;
+  Pending& pending = pending_[id];
+  pending.wsi = wsi;
+  pending.in_callback = true;
+  HttpRequest request{method_of(wsi), path ? path : "/"};
+  std::weak_ptr<bool> alive = alive_;
+  handler_(request, [this, id, alive](HttpResponse response) {
+    if (auto a = alive.lock(); !a || !*a) return;
+    auto it = pending_.find(id);
+    if (it == pending_.end() || it->second.response) return;  // client left, or answered twice
+    it->second.response = std::make_unique<HttpResponse>(std::move(response));
+    if (!it->second.in_callback) lws_callback_on_writable(it->second.wsi);
+  });
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return 0;
+  it->second.in_callback = false;
+  if (!it->second.response) return 0;  // answered later, from HTTP_WRITEABLE
+  auto response = std::move(it->second.response);
+  pending_.erase(it);
+  return deliver(wsi, *response);
+}
+
+int HttpServer::deliver(lws* wsi, const HttpResponse& r) {
+  unsigned char headers[LWS_PRE + 2048];
+  unsigned char* start = headers + LWS_PRE;
+  unsigned char* p = start;
+  unsigned char* end = headers + sizeof(headers) - 1;
+  std::vector<std::pair<std::string, std::string>> all = r.headers;
+  all.emplace_back("x-content-type-options", "nosniff");
+
+  if (!r.file_path.empty()) {
+    for (const auto& [name, value] : all) {
+      if (!add_header(wsi, name, value, &p, end)) return -1;
+    }
+    const int n = lws_serve_http_file(wsi, r.file_path.c_str(), r.content_type.c_str(),
+                                      reinterpret_cast<const char*>(start),
+                                      static_cast<int>(p - start));
+    if (n < 0 || (n > 0 && lws_http_transaction_completed(wsi))) return -1;
+    return 0;
+  }
+
+  if (lws_add_http_common_headers(wsi, static_cast<unsigned int>(r.status), r.content_type.c_str(),
+                                  r.body.size(), &p, end)) {
+    return -1;
+  }
+  for (const auto& [name, value] : all) {
+    if (!add_header(wsi, name, value, &p, end)) return -1;
+  }
+  if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
+  std::vector<unsigned char> body(LWS_PRE + r.body.size());
+  std::memcpy(body.data() + LWS_PRE, r.body.data(), r.body.size());
+  if (lws_write(wsi, body.data() + LWS_PRE, r.body.size(), LWS_WRITE_HTTP_FINAL) <
+      static_cast<int>(r.body.size())) {
+    return -1;
+  }
+  return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+}  // namespace livegate::server
