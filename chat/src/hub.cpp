@@ -169,6 +169,7 @@ int Hub::on_receive(Connection& c, const void* in, size_t len) {
 }
 
 void Hub::handle_frame(Connection& c, std::string_view text) {
+  log("chat")->trace("room {}: frame from {}: {}", c.room, c.id, text.substr(0, 200));
   ParseResult parsed = parse_client_message(text, limits_.protocol);
   if (auto* e = std::get_if<ProtocolError>(&parsed)) return send_error(c, *e);
   auto& message = std::get<ClientMessage>(parsed);
@@ -182,6 +183,7 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
 void Hub::handle_hello(Connection& c, Hello hello) {
   if (c.hello_seen) return send_error(c, {"already_welcomed", "hello was already sent", {}});
   c.hello_seen = true;
+  log("chat")->debug("room {}: hello from connection {}", c.room, c.id);
   c.user.id = "g-" + random_hex(8);
   c.user.name = hello.name.empty() ? "guest-" + random_hex(4) : hello.name;
   c.user.role = "viewer";
@@ -192,6 +194,7 @@ void Hub::handle_hello(Connection& c, Hello hello) {
     Connection* conn = find(id);
     if (!conn) return;
     if (!error.empty()) {
+      log("chat")->warn("room {}: snapshot for {} failed: {}", conn->room, conn->user.id, error);
       conn->hello_seen = false;  // the viewer may say hello again
       return send_error(*conn, {"unavailable", "the room is not available, try again", {}});
     }
@@ -201,6 +204,7 @@ void Hub::handle_hello(Connection& c, Hello hello) {
                      Connection* conn = find(id);
                      if (!conn) return;
                      if (!error.empty()) {
+                       log("chat")->warn("room {}: history for {} failed: {}", conn->room, conn->user.id, error);
                        conn->hello_seen = false;
                        return send_error(*conn, {"unavailable", "chat history is not available, try again", {}});
                      }
@@ -214,6 +218,7 @@ void Hub::handle_hello(Connection& c, Hello hello) {
                          {"room", std::move(snapshot)}};
                      send(*conn, welcome.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
                      conn->welcomed = true;
+                     log("chat")->debug("room {}: welcomed {} as {}", conn->room, conn->id, conn->user.name);
                      // Replay what was flushed meanwhile, minus lines the snapshot already holds.
                      for (auto& batch : conn->held) {
                        std::vector<RoomEvent> fresh;

@@ -55,7 +55,10 @@ class Section {
     const YAML::Node& map = node_;
     return node_ && node_.IsMap() ? map[key] : YAML::Node();
   }
-  std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string path(const std::string& key) const {
+    if (path_.empty()) return key;
+    return key.empty() ? path_ : path_ + "." + key;
+  }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
     throw ConfigError(path(key) + " " + what);

@@ -12,10 +12,19 @@ namespace {
 
 constexpr const char* kHttpProtocol = "livegate-http";
 
-// Browsers open new WebSocket() without a subprotocol; "default" makes lws hand such upgrades
-// to the chat protocol instead of protocols[0] (plain HTTP).
-const lws_protocol_vhost_options kDefaultOption = {nullptr, nullptr, "default", "1"};
-const lws_protocol_vhost_options kChatPvo = {nullptr, &kDefaultOption, "livegate-chat", ""};
+// Browsers open new WebSocket() without a subprotocol, and lws binds such upgrades to
+// protocols[0]. The WebSocket protocol therefore comes first and plain HTTP reaches its own
+// protocol through a catch-all callback mount. (A "default" pvo would do the same, but lws
+// applies it only after its lazy protocol init, so early upgrades landed on HTTP.)
+lws_http_mount make_catch_all_mount() {
+  lws_http_mount m{};
+  m.mountpoint = "/";
+  m.mountpoint_len = 1;
+  m.origin = kHttpProtocol;
+  m.origin_protocol = LWSMPRO_CALLBACK;
+  return m;
+}
+const lws_http_mount kCatchAll = make_catch_all_mount();
 
 void lws_log_to_spdlog(int level, const char* line) {
   std::string text(line);
@@ -36,6 +45,20 @@ std::string method_of(lws* wsi) {
   if (lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI)) return "PATCH";
   if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI)) return "HEAD";
   return "?";
+}
+
+// The request path as lws decoded it ("/watch/x"), read from whichever method header is set.
+std::string uri_of(lws* wsi) {
+  for (auto token : {WSI_TOKEN_GET_URI, WSI_TOKEN_POST_URI, WSI_TOKEN_OPTIONS_URI, WSI_TOKEN_PUT_URI,
+                     WSI_TOKEN_DELETE_URI, WSI_TOKEN_PATCH_URI, WSI_TOKEN_HEAD_URI}) {
+    const int len = lws_hdr_total_length(wsi, token);
+    if (len <= 0) continue;
+    std::string uri(static_cast<size_t>(len) + 1, '\0');
+    if (lws_hdr_copy(wsi, uri.data(), len + 1, token) < 0) return "/";
+    uri.resize(static_cast<size_t>(len));
+    return uri;
+  }
+  return "/";
 }
 
 bool add_header(lws* wsi, const std::string& name, const std::string& value, unsigned char** p,
@@ -68,8 +91,8 @@ HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,
   http.callback = &HttpServer::callback;
   http.per_session_data_size = sizeof(uint64_t);
   http.user = this;
-  protocols_.push_back(http);
   for (const auto& p : websocket_protocols) protocols_.push_back(p);
+  protocols_.push_back(http);
   protocols_.push_back(lws_protocols{});  // terminator
 }
 
@@ -79,7 +102,10 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::start(std::string* error) {
-  lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_spdlog);
+  // LIVEGATE_LWS_DEBUG=1 turns on libwebsockets' own notices and info, for field debugging.
+  const bool lws_debug = g_getenv("LIVEGATE_LWS_DEBUG") != nullptr;
+  lws_set_log_level(lws_debug ? (LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO) : (LLL_ERR | LLL_WARN),
+                    lws_log_to_spdlog);
   lws_context_creation_info info{};
   loop_ptr_ = loop_.loop();
   info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
@@ -87,7 +113,7 @@ bool HttpServer::start(std::string* error) {
   info.port = config_.port;
   info.iface = config_.bind == "0.0.0.0" ? nullptr : config_.bind.c_str();
   info.protocols = protocols_.data();
-  info.pvo = &kChatPvo;
+  info.mounts = &kCatchAll;
   info.count_threads = 1;
   info.fd_limit_per_thread = static_cast<unsigned int>(config_.max_connections + 64);
   info.server_string = "livegate";
@@ -120,7 +146,7 @@ int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void
   if (!self) return lws_callback_http_dummy(wsi, reason, user, in, len);
   switch (reason) {
     case LWS_CALLBACK_HTTP:
-      return self->on_request(wsi, session, static_cast<const char*>(in));
+      return self->on_request(wsi, session);
     case LWS_CALLBACK_HTTP_WRITEABLE: {
       auto it = session ? self->pending_.find(*session) : self->pending_.end();
       if (it == self->pending_.end() || !it->second.response) return 0;
@@ -138,13 +164,13 @@ int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void
   }
 }
 
-int HttpServer::on_request(lws* wsi, uint64_t* session, const char* path) {
+int HttpServer::on_request(lws* wsi, uint64_t* session) {
   const uint64_t id = next_id_++;
   *session = id;
   Pending& pending = pending_[id];
   pending.wsi = wsi;
   pending.in_callback = true;
-  HttpRequest request{method_of(wsi), path ? path : "/"};
+  HttpRequest request{method_of(wsi), uri_of(wsi)};
   std::weak_ptr<bool> alive = alive_;
   handler_(request, [this, id, alive](HttpResponse response) {
     if (auto a = alive.lock(); !a || !*a) return;

@@ -67,6 +67,7 @@ std::string BroadcastPipeline::launch_description() const {
 
 bool BroadcastPipeline::start(std::string* error) {
   if (pipeline_) return true;
+  gst_init(nullptr, nullptr);  // idempotent; the pipeline must not depend on who called it first
   std::error_code ec;
   std::filesystem::create_directories(output_.dir, ec);
   if (ec) {

@@ -1,0 +1,129 @@
+#include "livegate/server/config.h"
+
+#include <gtest/gtest.h>
+
+using namespace livegate::server;
+
+namespace {
+std::string error_of(const std::string& yaml) {
+  try {
+    load_config_text(yaml);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+const char* kBroadcast = R"(
+broadcasts:
+  - id: apple
+    title: Apple sale
+    products:
+      - {sku: hc-10, title: Honeycrisp, price_cents: 3499, stock: 10}
+)";
+}  // namespace
+
+TEST(Config, EmptyTextGivesDefaults) {
+  Config c = load_config_text("");
+  EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.ingest.rtmp_port, 1935);
+  EXPECT_EQ(c.ingest.srt_port, 9000);
+  EXPECT_EQ(c.chat.max_text_chars, 500u);
+  EXPECT_EQ(c.media.segment_seconds, 2);
+  EXPECT_TRUE(c.broadcasts.empty());
+}
+
+// configs/livegate.yaml documents the defaults: it must say exactly what the code does.
+TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
+  Config file = load_config_file(std::string(LIVEGATE_SOURCE_DIR) + "/configs/livegate.yaml");
+  Config code;
+  EXPECT_EQ(file.http.bind, code.http.bind);
+  EXPECT_EQ(file.http.port, code.http.port);
+  EXPECT_EQ(file.http.web_root, code.http.web_root);
+  EXPECT_EQ(file.http.hls_js, code.http.hls_js);
+  EXPECT_EQ(file.http.max_connections, code.http.max_connections);
+  EXPECT_EQ(file.ingest.rtmp_port, code.ingest.rtmp_port);
+  EXPECT_EQ(file.ingest.srt_port, code.ingest.srt_port);
+  EXPECT_EQ(file.redis.embedded, code.redis.embedded);
+  EXPECT_EQ(file.redis.host, code.redis.host);
+  EXPECT_EQ(file.redis.port, code.redis.port);
+  EXPECT_EQ(file.redis.data_dir, code.redis.data_dir);
+  EXPECT_EQ(file.media.root, code.media.root);
+  EXPECT_EQ(file.media.segment_seconds, code.media.segment_seconds);
+  EXPECT_EQ(file.media.playlist_length, code.media.playlist_length);
+  EXPECT_EQ(file.media.max_files, code.media.max_files);
+  EXPECT_EQ(file.chat.max_text_chars, code.chat.max_text_chars);
+  EXPECT_EQ(file.chat.max_frame_bytes, code.chat.max_frame_bytes);
+  EXPECT_EQ(file.chat.max_send_queue_bytes, code.chat.max_send_queue_bytes);
+  EXPECT_EQ(file.chat.flush_interval_ms, code.chat.flush_interval_ms);
+  EXPECT_EQ(file.chat.history_on_join, code.chat.history_on_join);
+  EXPECT_EQ(file.chat.history_maxlen, code.chat.history_maxlen);
+  EXPECT_EQ(file.commerce.max_qty_per_order, code.commerce.max_qty_per_order);
+  EXPECT_EQ(file.commerce.max_batch, code.commerce.max_batch);
+  EXPECT_EQ(file.log_level, code.log_level);
+}
+
+TEST(Config, DemoConfigLoads) {
+  Config c = load_config_file(std::string(LIVEGATE_SOURCE_DIR) + "/configs/demo-washington-apple.yaml");
+  ASSERT_EQ(c.broadcasts.size(), 1u);
+  EXPECT_EQ(c.broadcasts[0].id, "washington-apple");
+  EXPECT_TRUE(c.redis.embedded);
+  ASSERT_EQ(c.broadcasts[0].products.size(), 3u);
+  EXPECT_EQ(c.broadcasts[0].products[0].title_zh, "蜜脆苹果 10 磅装");
+}
+
+TEST(Config, BroadcastWithProducts) {
+  Config c = load_config_text(kBroadcast);
+  ASSERT_EQ(c.broadcasts.size(), 1u);
+  const auto& p = c.broadcasts[0].products.at(0);
+  EXPECT_EQ(p.price_cents, 3499);
+  EXPECT_EQ(p.initial_stock, 10);
+  EXPECT_EQ(p.max_per_order, 10);  // commerce.max_qty_per_order
+  EXPECT_EQ(c.broadcasts[0].source.title, "Apple sale");
+}
+
+TEST(Config, ErrorsNameTheKey) {
+  EXPECT_EQ(error_of("http:\n  port: 70000\n"), "http.port must be between 0 and 65535 (got 70000)");
+  EXPECT_EQ(error_of("http:\n  port: eighty\n"), "http.port has a bad value 'eighty'");
+  EXPECT_EQ(error_of("http:\n  prot: 80\n"), "http.prot is not a known setting");
+  EXPECT_EQ(error_of("colour: red\n"), "colour is not a known setting");
+  EXPECT_EQ(error_of("chat:\n  max_text_chars: 0\n"),
+            "chat.max_text_chars must be between 1 and 10000 (got 0)");
+  EXPECT_EQ(error_of("log:\n  level: loud\n"),
+            "log.level must be one of trace, debug, info, warn, error, critical, off");
+  EXPECT_NE(error_of("http: [1, 2\n").find("YAML syntax error at line"), std::string::npos);
+  EXPECT_EQ(error_of("- 1\n"), "the config must be a mapping");
+  EXPECT_EQ(error_of("http: 5\n"), "http must be a mapping");
+}
+
+TEST(Config, BroadcastErrors) {
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: 'Bad Id', title: x}\n"),
+            "broadcasts[0].id must be 1-64 characters of a-z, 0-9, '-' or '_'");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a}\n"), "broadcasts[0].title is required");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x}\n  - {id: a, title: y}\n"),
+            "broadcasts[1].id 'a' is repeated");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, mode: party}\n"),
+            "broadcasts[0].mode must be 'sale' or 'keynote'");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, source: {width: 641}}\n"),
+            "broadcasts[0].source.width and height must be even");
+}
+
+TEST(Config, ProductErrors) {
+  auto with = [](const std::string& product) {
+    return error_of("broadcasts:\n  - id: a\n    title: x\n    products:\n      - " + product + "\n");
+  };
+  EXPECT_EQ(with("{sku: a, title: t, price_cents: -5, stock: 1}"),
+            "broadcasts[0].products[0]: price_cents must be between 1 and 100000000");
+  EXPECT_EQ(with("{sku: a, title: t, price_cents: 100000000000, stock: 1}"),
+            "broadcasts[0].products[0]: price_cents must be between 1 and 100000000");
+  EXPECT_EQ(with("{sku: 'A B', title: t, price_cents: 5, stock: 1}"),
+            "broadcasts[0].products[0]: sku must be 1-64 characters of a-z, 0-9, '-' or '_'");
+  EXPECT_EQ(with("{sku: a, title: t, price_cents: 5, stock: -1}"),
+            "broadcasts[0].products[0]: stock must be between 0 and 10000000");
+  EXPECT_EQ(with("{sku: a, title: t, price_cents: 5, stok: 1}"),
+            "broadcasts[0].products[0].stok is not a known setting");
+}
+
+TEST(Config, MissingFile) {
+  EXPECT_THROW(load_config_file("/nonexistent/livegate.yaml"), ConfigError);
+}

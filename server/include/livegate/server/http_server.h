@@ -57,7 +57,7 @@ class HttpServer {
     std::unique_ptr<HttpResponse> response;
   };
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
-  int on_request(lws* wsi, uint64_t* session, const char* path);
+  int on_request(lws* wsi, uint64_t* session);
   int deliver(lws* wsi, const HttpResponse& r);
 
   EventLoop& loop_;

@@ -1,0 +1,74 @@
+#pragma once
+// Real processes for integration tests: a redis-server and a livegate on free loopback ports,
+// each in its own temporary directory, stopped (SIGTERM, then SIGKILL) when the object dies.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace livegate::testing {
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_port();
+// A fresh directory under /tmp, removed by the caller (or left for post-mortem on failure).
+std::string make_temp_dir(const std::string& prefix);
+bool wait_for_port(int port, std::chrono::milliseconds timeout);
+
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess() { stop(); }
+
+  // Starts argv[0] (searched in PATH) with stdout/stderr appended to log_path.
+  bool start(const std::vector<std::string>& argv, const std::string& log_path,
+             const std::string& cwd = {});
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+  void kill_hard();
+  bool running();
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class RedisServer {
+ public:
+  RedisServer();
+  bool start();
+  void stop() { process_.stop(); }
+  int port() const { return port_; }
+
+ private:
+  ChildProcess process_;
+  std::string dir_;
+  int port_ = 0;
+};
+
+// livegate started from the build tree with a generated config.
+class LivegateServer {
+ public:
+  // broadcasts_yaml: the "broadcasts:" list in YAML, indented by two spaces per item.
+  LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml = {});
+  bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
+  void stop() { process_.stop(); }
+  int port() const { return port_; }
+  const std::string& media_root() const { return media_root_; }
+  std::string log() const;
+
+ private:
+  ChildProcess process_;
+  std::string dir_;
+  std::string media_root_;
+  std::string config_path_;
+  int port_ = 0;
+};
+
+// Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.
+int http_get(int port, const std::string& path, std::string* body = nullptr,
+             std::string* headers = nullptr);
+
+}  // namespace livegate::testing
