@@ -70,7 +70,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     return serve_from(web, "watch.html", respond);
   }
   if (head == "assets" && parts.size() >= 2) {
-    const std::string_view rest = request.path.substr(std::string_view("/assets/").size());
+    const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));
     return serve_from(web, rest, respond);
   }

@@ -171,6 +171,7 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   pending.wsi = wsi;
   pending.in_callback = true;
   HttpRequest request{method_of(wsi), uri_of(wsi)};
+  log("http")->debug("{} {}", request.method, request.path);
   std::weak_ptr<bool> alive = alive_;
   handler_(request, [this, id, alive](HttpResponse response) {
     if (auto a = alive.lock(); !a || !*a) return;

@@ -47,10 +47,10 @@ std::string BroadcastPipeline::launch_description() const {
   return "videotestsrc name=vsrc is-live=true pattern=smpte "
          "! video/x-raw,width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height) +
          ",framerate=" + std::to_string(s.fps) + "/1 "
-         "! textoverlay name=title valignment=top halignment=left shaded-background=true "
-         "font-desc=\"Sans Bold " + std::to_string(std::max(12, s.height / 24)) + "\" "
+         "! textoverlay name=title valignment=bottom halignment=left shaded-background=true "
+         "font-desc=\"Sans Bold " + std::to_string(std::max(8, s.height / 40)) + "\" "
          "! clockoverlay name=clock valignment=bottom halignment=right shaded-background=true "
-         "time-format=\"%H:%M:%S\" font-desc=\"Sans " + std::to_string(std::max(10, s.height / 30)) + "\" "
+         "time-format=\"%H:%M:%S\" font-desc=\"Sans " + std::to_string(std::max(8, s.height / 40)) + "\" "
          "! videoconvert ! video/x-raw,format=I420 ! queue max-size-buffers=8 "
          "! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0 "
          "bitrate=" + std::to_string(s.video_bitrate_kbps) +

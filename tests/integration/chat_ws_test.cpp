@@ -166,4 +166,11 @@ TEST_F(ChatWs, HttpRoutesAndErrors) {
   EXPECT_EQ(http_get(server->port(), "/live/orchard/../../etc/passwd", &body), 404);
   EXPECT_EQ(http_get(server->port(), "/live/other/index.m3u8", &body), 404);
   EXPECT_EQ(http_get(server->port(), "/watch/no-such-sale", &body), 404);
+  EXPECT_EQ(http_get(server->port(), "/watch/orchard", &body, &headers), 200);
+  EXPECT_NE(headers.find("content-type: text/html"), std::string::npos);
+  // A path longer than the small-string buffer (a dangling view once served 404 here).
+  EXPECT_EQ(http_get(server->port(), "/assets/js/room-socket.js", &body, &headers), 200);
+  EXPECT_NE(headers.find("content-type: text/javascript"), std::string::npos);
+  EXPECT_EQ(http_get(server->port(), "/assets/node_modules/hls.js/package.json", &body), 404);
+  EXPECT_EQ(http_get(server->port(), "/vendor/hls.min.js", &body, &headers), 200);
 }

@@ -133,6 +133,7 @@ TEST_F(ServedHls, LivegateServesThePlaylistAndSegmentsWithTheRightTypes) {
   EXPECT_NE(seg_headers.find("content-type: video/mp2t"), std::string::npos) << seg_headers;
   const std::string local = make_temp_dir("livegate-seg") + "/seg.ts";
   std::ofstream(local, std::ios::binary) << segment;
+  std::shared_ptr<void> cleanup(nullptr, [&](void*) { std::filesystem::remove_all(std::filesystem::path(local).parent_path()); });
   const std::string streams = probe_streams(local);
   EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
   EXPECT_NE(streams.find("codec_name=aac"), std::string::npos) << streams;

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -128,6 +129,12 @@ void ChildProcess::kill_hard() {
 
 RedisServer::RedisServer() : dir_(make_temp_dir("livegate-redis")) {}
 
+RedisServer::~RedisServer() {
+  process_.stop();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
 bool RedisServer::start() {
   port_ = free_port();
   if (!process_.start({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
@@ -146,12 +153,18 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
   const std::string src = LIVEGATE_SOURCE_DIR;
   std::ofstream out(config_path_);
   out << "http:\n  bind: 127.0.0.1\n  port: " << port_ << "\n  web_root: " << src
-      << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.min.js\n"
+      << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n"
       << "redis:\n  embedded: false\n  host: 127.0.0.1\n  port: " << redis_port << "\n"
       << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n"
       << "log:\n  level: debug\n"
       << extra_yaml << "broadcasts:\n"
       << broadcasts_yaml;
+}
+
+LivegateServer::~LivegateServer() {
+  process_.stop();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
 }
 
 bool LivegateServer::start(std::chrono::milliseconds timeout) {

@@ -38,6 +38,7 @@ class ChildProcess {
 class RedisServer {
  public:
   RedisServer();
+  ~RedisServer();
   bool start();
   void stop() { process_.stop(); }
   int port() const { return port_; }
@@ -53,6 +54,7 @@ class LivegateServer {
  public:
   // broadcasts_yaml: the "broadcasts:" list in YAML, indented by two spaces per item.
   LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml = {});
+  ~LivegateServer();
   bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
   void stop() { process_.stop(); }
   int port() const { return port_; }

@@ -18,7 +18,7 @@ struct HttpConfig {
   std::string bind = "0.0.0.0";
   int port = 8080;
   std::string web_root = "web-player";
-  std::string hls_js = "node_modules/hls.js/dist/hls.min.js";
+  std::string hls_js = "node_modules/hls.js/dist/hls.light.min.js";
   size_t max_connections = 20000;
 };
 
