@@ -14,6 +14,8 @@
 #include "livegate/server/embedded_redis.h"
 #include "livegate/server/http_routes.h"
 #include "livegate/server/http_server.h"
+#include "livegate/server/media_router.h"
+#include "livegate/streaming/rtmp_server.h"
 #include "livegate/server/room_snapshot.h"
 #include "livegate/streaming/plugin_check.h"
 
@@ -34,6 +36,7 @@ class PipelineEvents : public streaming::BroadcastPipeline::Listener {
     using streaming::PipelineState;
     const std::string value = state == PipelineState::live       ? "live"
                               : state == PipelineState::starting ? "starting"
+                              : state == PipelineState::stopped  ? "waiting"
                                                                  : "ended";
     if (it->second.state == value) return;
     it->second.state = value;
@@ -158,14 +161,23 @@ int run_app(const Config& config) {
   }
 
   PipelineEvents events(broadcasts, hub);
-  for (auto& [id, b] : broadcasts) {
-    streaming::HlsOutputConfig hls{.dir = config.media.root + "/live/" + id,
-                                   .segment_seconds = config.media.segment_seconds,
-                                   .playlist_length = config.media.playlist_length,
-                                   .max_files = config.media.max_files};
-    b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop, id, b.config.source, hls, events);
-    if (!b.pipeline->start(&error)) {
-      log("streaming")->critical("broadcast {}: {}", id, error);
+  MediaRouter media(loop, broadcasts, config.media, events);
+  if (!media.start_fallbacks(&error)) {
+    log("streaming")->critical("{}", error);
+    return 1;
+  }
+  std::unique_ptr<streaming::RtmpServer> rtmp;
+  if (config.ingest.rtmp_enabled) {
+    rtmp = std::make_unique<streaming::RtmpServer>(
+        loop,
+        streaming::RtmpServerConfig{.bind = config.ingest.rtmp_bind,
+                                    .port = config.ingest.rtmp_port,
+                                    .app = config.ingest.rtmp_app,
+                                    .max_connections = config.ingest.rtmp_max_connections},
+        media.rtmp_callbacks());
+    if (!rtmp->start(&error)) {
+      log("rtmp")->critical("{}", error);
+      media.stop_all();
       return 1;
     }
   }
@@ -186,10 +198,8 @@ int run_app(const Config& config) {
   // Reverse order: stop taking viewers, finish the media (last segment + playlist), then the
   // room, Redis and the embedded server.
   http.stop();
-  for (auto& [id, b] : broadcasts) {
-    if (b.pipeline) b.pipeline->stop();
-    b.pipeline.reset();
-  }
+  if (rtmp) rtmp->stop();
+  media.stop_all();
   log("server")->info("stopped cleanly");
   return 0;
 }

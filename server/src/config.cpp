@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -104,12 +105,23 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
   s.read("mode", b.mode);
   if (b.mode != "sale" && b.mode != "keynote") s.fail("mode", "must be 'sale' or 'keynote'");
   s.read("currency", b.currency);
+  s.read("stream_key", b.stream_key);
+  if (!b.stream_key.empty() &&
+      (b.stream_key.size() < 12 || b.stream_key.size() > 128 ||
+       !std::all_of(b.stream_key.begin(), b.stream_key.end(), [](char c) {
+         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+       }))) {
+    s.fail("stream_key", "must be 12-128 characters of letters, digits, '-' or '_'");
+  }
   if (b.currency != "USD") s.fail("currency", "must be USD (prices are USD cents)");
   {
     Section src(s.child("source"), s.path("source"));
     std::string type = "test";
     src.read("type", type);
-    if (type != "test") src.fail("type", "must be 'test' (RTMP/SRT/WHIP ingest comes with issue 4)");
+    if (type != "test" && type != "none") {
+      src.fail("type", "must be 'test' (generated bars) or 'none' (black until a publisher arrives)");
+    }
+    b.fallback_test_source = type == "test";
     src.read_range("width", b.source.width, 160, 3840);
     src.read_range("height", b.source.height, 90, 2160);
     src.read_range("fps", b.source.fps, 1, 60);
@@ -146,7 +158,11 @@ Config parse(const YAML::Node& root) {
   }
   {
     Section s(top.child("ingest"), "ingest");
+    s.read("rtmp_enabled", c.ingest.rtmp_enabled);
+    s.read("rtmp_bind", c.ingest.rtmp_bind);
     s.read_range("rtmp_port", c.ingest.rtmp_port, 0, 65535);
+    s.read("rtmp_app", c.ingest.rtmp_app);
+    s.read_range<size_t>("rtmp_max_connections", c.ingest.rtmp_max_connections, 1, 10000);
     s.read_range("srt_port", c.ingest.srt_port, 0, 65535);
   }
   {

@@ -1,6 +1,7 @@
 #include "livegate/streaming/broadcast_pipeline.h"
 
 #include <gio/gio.h>
+#include <gst/app/gstappsrc.h>
 
 #include <filesystem>
 
@@ -19,7 +20,7 @@ const char* to_string(PipelineState s) {
 }
 
 BroadcastPipeline::BroadcastPipeline(EventLoop& loop, std::string broadcast_id,
-                                     TestSourceConfig source, HlsOutputConfig output,
+                                     PipelineSource source, HlsOutputConfig output,
                                      Listener& listener)
     : loop_(loop),
       id_(std::move(broadcast_id)),
@@ -33,8 +34,28 @@ BroadcastPipeline::~BroadcastPipeline() {
   stop(std::chrono::milliseconds(0));
 }
 
+namespace {
+
+std::string hls_sink(const HlsOutputConfig& output) {
+  return "hlssink2 name=hls target-duration=" + std::to_string(output.segment_seconds) +
+         " playlist-length=" + std::to_string(output.playlist_length) +
+         " max-files=" + std::to_string(output.max_files);
+}
+
+// An RTMP publisher's FLV: demuxed and re-parsed only, never re-encoded (a few % of a core).
+std::string flv_passthrough(const HlsOutputConfig& output) {
+  return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
+         "! flvdemux name=demux "
+         "demux.video ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! hls.video "
+         "demux.audio ! queue ! aacparse ! hls.audio " +
+         hls_sink(output);
+}
+
+}  // namespace
+
 std::string BroadcastPipeline::launch_description() const {
-  const auto& s = source_;
+  if (std::holds_alternative<FlvPushSource>(source_)) return flv_passthrough(output_);
+  const auto& s = std::get<TestSourceConfig>(source_);
   const int keyframe_interval = s.fps * output_.segment_seconds;
   // Named elements are configured after parsing (title text, paths), so no user string is ever
   // spliced into the launch syntax. Properties and their reasons:
@@ -59,10 +80,8 @@ std::string BroadcastPipeline::launch_description() const {
          "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
          "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
          "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) +
-         " ! aacparse ! queue ! hls.audio "
-         "hlssink2 name=hls target-duration=" + std::to_string(output_.segment_seconds) +
-         " playlist-length=" + std::to_string(output_.playlist_length) +
-         " max-files=" + std::to_string(output_.max_files);
+         " ! aacparse ! queue ! hls.audio " +
+         hls_sink(output_);
 }
 
 bool BroadcastPipeline::start(std::string* error) {
@@ -92,9 +111,13 @@ bool BroadcastPipeline::start(std::string* error) {
   pipeline_ = pipeline;
   gst_element_set_name(pipeline_, ("broadcast-" + id_).c_str());
 
-  GstElement* title = gst_bin_get_by_name(GST_BIN(pipeline_), "title");
-  g_object_set(title, "text", source_.title.c_str(), nullptr);
-  gst_object_unref(title);
+  if (const auto* test = std::get_if<TestSourceConfig>(&source_)) {
+    GstElement* title = gst_bin_get_by_name(GST_BIN(pipeline_), "title");
+    g_object_set(title, "text", test->title.c_str(), nullptr);
+    gst_object_unref(title);
+  } else {
+    appsrc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "src");  // our reference, dropped in stop()
+  }
   GstElement* hls = gst_bin_get_by_name(GST_BIN(pipeline_), "hls");
   g_object_set(hls, "location", (output_.dir + "/segment%05d.ts").c_str(), "playlist-location",
                playlist_path_.c_str(), nullptr);
@@ -113,9 +136,14 @@ bool BroadcastPipeline::start(std::string* error) {
     set_state(PipelineState::failed);
     return false;
   }
-  log("streaming")->info("broadcast {}: pipeline started ({}x{}@{}, {} kbps, HLS {} s segments)",
-                         id_, source_.width, source_.height, source_.fps,
-                         source_.video_bitrate_kbps, output_.segment_seconds);
+  if (const auto* test = std::get_if<TestSourceConfig>(&source_)) {
+    log("streaming")->info("broadcast {}: test pipeline started ({}x{}@{}, {} kbps, HLS {} s segments)",
+                           id_, test->width, test->height, test->fps, test->video_bitrate_kbps,
+                           output_.segment_seconds);
+  } else {
+    log("streaming")->info("broadcast {}: passthrough pipeline started (FLV in, HLS {} s segments)",
+                           id_, output_.segment_seconds);
+  }
   return true;
 }
 
@@ -133,6 +161,10 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
     gst_object_unref(bus);
   }
   gst_element_set_state(pipeline_, GST_STATE_NULL);
+  if (appsrc_) {
+    gst_object_unref(appsrc_);
+    appsrc_ = nullptr;
+  }
   if (bus_watch_) {
     g_source_remove(bus_watch_);
     bus_watch_ = 0;
@@ -140,6 +172,12 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
   gst_object_unref(pipeline_);
   pipeline_ = nullptr;
   if (state_ != PipelineState::failed) state_ = PipelineState::stopped;
+}
+
+void BroadcastPipeline::push(std::string_view flv_bytes) {
+  if (!appsrc_ || flv_bytes.empty()) return;
+  GstBuffer* buffer = gst_buffer_new_memdup(flv_bytes.data(), flv_bytes.size());
+  gst_app_src_push_buffer(GST_APP_SRC(appsrc_), buffer);  // takes the buffer
 }
 
 void BroadcastPipeline::set_state(PipelineState s) {

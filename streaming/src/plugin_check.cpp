@@ -15,7 +15,8 @@ const std::map<std::string, std::string>& required() {
       {"clockoverlay", "gstreamer1.0-x"},              {"x264enc", "gstreamer1.0-plugins-ugly"},
       {"h264parse", "gstreamer1.0-plugins-bad"},       {"avenc_aac", "gstreamer1.0-libav"},
       {"aacparse", "gstreamer1.0-plugins-good"},       {"hlssink2", "gstreamer1.0-plugins-good"},
-      {"queue", "libgstreamer1.0-0"}};
+      {"queue", "libgstreamer1.0-0"},                {"flvdemux", "gstreamer1.0-plugins-good"},
+      {"appsrc", "gstreamer1.0-plugins-base"}};
   return elements;
 }
 }  // namespace

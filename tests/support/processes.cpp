@@ -148,6 +148,7 @@ bool RedisServer::start() {
 LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml)
     : dir_(make_temp_dir("livegate-test")) {
   port_ = free_port();
+  rtmp_port_ = free_port();
   media_root_ = dir_ + "/media";
   config_path_ = dir_ + "/livegate.yaml";
   const std::string src = LIVEGATE_SOURCE_DIR;
@@ -155,6 +156,7 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
   out << "http:\n  bind: 127.0.0.1\n  port: " << port_ << "\n  web_root: " << src
       << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n"
       << "redis:\n  embedded: false\n  host: 127.0.0.1\n  port: " << redis_port << "\n"
+      << "ingest:\n  rtmp_bind: 127.0.0.1\n  rtmp_port: " << rtmp_port_ << "\n"
       << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n"
       << "log:\n  level: debug\n"
       << extra_yaml << "broadcasts:\n"

@@ -58,6 +58,7 @@ class LivegateServer {
   bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
   void stop() { process_.stop(); }
   int port() const { return port_; }
+  int rtmp_port() const { return rtmp_port_; }
   const std::string& media_root() const { return media_root_; }
   std::string log() const;
 
@@ -67,6 +68,7 @@ class LivegateServer {
   std::string media_root_;
   std::string config_path_;
   int port_ = 0;
+  int rtmp_port_ = 0;
 };
 
 // Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.

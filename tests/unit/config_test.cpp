@@ -44,6 +44,10 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.http.max_connections, code.http.max_connections);
   EXPECT_EQ(file.ingest.rtmp_port, code.ingest.rtmp_port);
   EXPECT_EQ(file.ingest.srt_port, code.ingest.srt_port);
+  EXPECT_EQ(file.ingest.rtmp_enabled, code.ingest.rtmp_enabled);
+  EXPECT_EQ(file.ingest.rtmp_bind, code.ingest.rtmp_bind);
+  EXPECT_EQ(file.ingest.rtmp_app, code.ingest.rtmp_app);
+  EXPECT_EQ(file.ingest.rtmp_max_connections, code.ingest.rtmp_max_connections);
   EXPECT_EQ(file.redis.embedded, code.redis.embedded);
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);
@@ -122,6 +126,16 @@ TEST(Config, ProductErrors) {
             "broadcasts[0].products[0]: stock must be between 0 and 10000000");
   EXPECT_EQ(with("{sku: a, title: t, price_cents: 5, stok: 1}"),
             "broadcasts[0].products[0].stok is not a known setting");
+}
+
+TEST(Config, StreamKeys) {
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, stream_key: short}\n"),
+            "broadcasts[0].stream_key must be 12-128 characters of letters, digits, '-' or '_'");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, stream_key: 'has spaces in it'}\n"),
+            "broadcasts[0].stream_key must be 12-128 characters of letters, digits, '-' or '_'");
+  Config c = load_config_text("broadcasts:\n  - {id: a, title: x, stream_key: abcdef-123456, source: {type: none}}\n");
+  EXPECT_EQ(c.broadcasts[0].stream_key, "abcdef-123456");
+  EXPECT_FALSE(c.broadcasts[0].fallback_test_source);
 }
 
 TEST(Config, MissingFile) {

@@ -15,6 +15,7 @@ struct Broadcast {
   BroadcastConfig config;
   std::string state = "starting";  // starting | live | ended (DESIGN.md's state event values)
   std::unique_ptr<streaming::BroadcastPipeline> pipeline;
+  uint64_t publisher = 0;  // the RTMP connection feeding it, 0 when none
 
   std::string hls_url() const { return "/live/" + config.id + "/index.m3u8"; }
 };

@@ -23,8 +23,12 @@ struct HttpConfig {
 };
 
 struct IngestConfig {
-  int rtmp_port = 1935;  // RTMP and SRT listeners arrive with issue 4; their ports are reserved here
-  int srt_port = 9000;
+  bool rtmp_enabled = true;
+  std::string rtmp_bind = "0.0.0.0";
+  int rtmp_port = 1935;
+  std::string rtmp_app = "live";   // rtmp://host:1935/live/<stream key>
+  size_t rtmp_max_connections = 64;
+  int srt_port = 9000;             // SRT listener (to come)
 };
 
 struct RedisConfig {
@@ -64,6 +68,10 @@ struct BroadcastConfig {
   std::string seller;
   std::string mode = "sale";  // sale | keynote
   std::string currency = "USD";
+  // Publishers (OBS, ffmpeg) push to rtmp://host/live/<stream_key>; empty: no ingest.
+  std::string stream_key;
+  // What viewers see while no one publishes: the generated test source, or nothing.
+  bool fallback_test_source = true;
   streaming::TestSourceConfig source;
   std::vector<commerce::Product> products;
 };

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "livegate/common/event_loop.h"
 
@@ -23,6 +25,12 @@ struct TestSourceConfig {
   int audio_bitrate_kbps = 128;
   std::string title;
 };
+
+// Media pushed in as an FLV byte stream (an RTMP publisher): H.264 + AAC passed through to HLS
+// without re-encoding.
+struct FlvPushSource {};
+
+using PipelineSource = std::variant<TestSourceConfig, FlvPushSource>;
 
 struct HlsOutputConfig {
   std::string dir;            // index.m3u8 and segments are written here
@@ -44,7 +52,7 @@ class BroadcastPipeline {
     virtual void on_playlist_written(const std::string& broadcast, int count) = 0;
   };
 
-  BroadcastPipeline(EventLoop& loop, std::string broadcast_id, TestSourceConfig source,
+  BroadcastPipeline(EventLoop& loop, std::string broadcast_id, PipelineSource source,
                     HlsOutputConfig output, Listener& listener);
   BroadcastPipeline(const BroadcastPipeline&) = delete;
   BroadcastPipeline& operator=(const BroadcastPipeline&) = delete;
@@ -54,6 +62,9 @@ class BroadcastPipeline {
   bool start(std::string* error);
   // Sends EOS so the playlist gets its last segment, waits for it (bounded), then goes to NULL.
   void stop(std::chrono::milliseconds eos_timeout = std::chrono::milliseconds(3000));
+
+  // FlvPushSource only: feeds FLV bytes (header first, then tags). Thread-safe, never blocks.
+  void push(std::string_view flv_bytes);
 
   PipelineState state() const { return state_; }
   const std::string& id() const { return id_; }
@@ -69,7 +80,8 @@ class BroadcastPipeline {
 
   EventLoop& loop_;
   std::string id_;
-  TestSourceConfig source_;
+  PipelineSource source_;
+  GstElement* appsrc_ = nullptr;
   HlsOutputConfig output_;
   Listener& listener_;
   std::string playlist_path_;
