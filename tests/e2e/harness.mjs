@@ -1,7 +1,13 @@
-// Real processes for browser tests: a redis-server and a livegate on free loopback ports, and
-// Debian's Chromium driven by playwright-core. Everything started here is stopped by stop().
+// Real processes for browser tests, no mocks: a redis-server and a livegate on free loopback
+// ports, and Debian's Chromium driven by playwright-core. Everything started here is stopped by
+// stop(); a test file calls it from after(), which runs even when a test failed.
+//
+//   const server = await startLivegate([broadcast({ id: 'my-test' })]);
+//   const browser = await launchChromium();
+//   ... page.goto(`${server.baseUrl}/watch/my-test`) ...
+//   await browser.close(); await server.stop();
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, openSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,9 +16,35 @@ import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const HEALTH_TIMEOUT_MS = 20000;
+const REDIS_TIMEOUT_MS = 10000;
+const KILL_AFTER_MS = 5000;
+
+// The apple sale most tests need; pass overrides for another id, title or product list.
+export const appleProducts = [
+  { sku: 'honeycrisp-10lb', title: 'Honeycrisp apples, 10 lb box', title_zh: '蜜脆苹果 10 磅装', price_cents: 3499,
+    stock: 50, image: '/assets/img/honeycrisp.svg', description: 'Crisp, sweet, from the Wenatchee valley' },
+  { sku: 'gala-crate', title: 'Gala gift crate', title_zh: '嘎啦苹果礼盒', price_cents: 4999, stock: 20,
+    image: '/assets/img/gala-crate.svg', description: 'Hand-packed gift crate' },
+];
+
+export function broadcast(overrides = {}) {
+  return {
+    id: 'e2e-apple',
+    title: 'E2E apple sale',
+    seller: 'Test Orchard',
+    mode: 'sale',
+    source: { type: 'test', width: 640, height: 360, fps: 30, video_bitrate_kbps: 800 },
+    products: appleProducts,
+    ...overrides,
+  };
+}
+
+// A free TCP port on loopback: the kernel picks one for a listener we close at once.
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
+    server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
@@ -21,87 +53,173 @@ export function freePort() {
   });
 }
 
-async function waitFor(check, timeoutMs, what) {
+const fatal = (message) => Object.assign(new Error(message), { fatal: true });
+
+// Polls check() every 100 ms until it returns true; an error marked fatal ends the wait at once.
+export async function waitFor(check, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
+  let lastError = null;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    try {
+      if (await check()) return;
+    } catch (e) {
+      if (e.fatal) throw e;
+      lastError = e;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError.message})` : ''}`);
 }
 
-function canConnect(port) {
+// True when a redis-server on the port answers PING (it accepts commands, not just TCP).
+function redisPing(port) {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.on('connect', () => { socket.destroy(); resolve(true); });
-    socket.on('error', () => resolve(false));
+    let reply = '';
+    const done = (ok) => { socket.destroy(); resolve(ok); };
+    socket.setTimeout(1000, () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+    socket.on('error', () => done(false));
   });
 }
 
-function stopProcess(child, graceMs = 5000) {
+function exited(child) {
+  return child.pid === undefined || child.exitCode !== null || child.signalCode !== null;
+}
+
+// SIGTERM, then SIGKILL if the process is still there after graceMs.
+export function stopProcess(child, graceMs = KILL_AFTER_MS) {
   return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    if (!child || exited(child)) return resolve();
     const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => { clearTimeout(killer); resolve(); });
     child.kill('SIGTERM');
   });
 }
 
-const yamlString = (s) => JSON.stringify(String(s));  // JSON strings are valid YAML scalars
+// Keeps a child's stdout and stderr, interleaved, for printing when a test fails.
+function capture(child, name, lines) {
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop();
+      for (const line of parts) lines.push(`[${name}] ${line}`);
+    });
+    stream.on('end', () => { if (partial) lines.push(`[${name}] ${partial}`); });
+  }
+  child.on('error', (e) => lines.push(`[${name}] could not start: ${e.message}`));
+  child.on('exit', (code, signal) => lines.push(`[${name}] exited with ${signal ?? `code ${code}`}`));
+}
+
+const q = (s) => JSON.stringify(String(s));  // a JSON string is a valid YAML scalar
+
+function productYaml(p) {
+  const fields = [`sku: ${q(p.sku)}`, `title: ${q(p.title)}`];
+  if (p.title_zh) fields.push(`title_zh: ${q(p.title_zh)}`);
+  fields.push(`price_cents: ${p.price_cents}`, `stock: ${p.stock}`);
+  if (p.image) fields.push(`image: ${q(p.image)}`);
+  if (p.description) fields.push(`description: ${q(p.description)}`);
+  if (p.max_per_order !== undefined) fields.push(`max_per_order: ${p.max_per_order}`);
+  return `      - { ${fields.join(', ')} }`;
+}
 
 function broadcastYaml(b) {
-  const products = (b.products ?? []).map((p) =>
-    `      - { sku: ${yamlString(p.sku)}, title: ${yamlString(p.title)}, title_zh: ${yamlString(p.title_zh ?? '')}, ` +
-    `description: ${yamlString(p.description ?? '')}, image: ${yamlString(p.image ?? '')}, ` +
-    `price_cents: ${p.price_cents}, stock: ${p.stock}, max_per_order: ${p.max_per_order ?? 10} }`).join('\n');
-  return `  - id: ${yamlString(b.id)}\n    title: ${yamlString(b.title)}\n    seller: ${yamlString(b.seller ?? '')}\n` +
-    `    mode: ${b.mode ?? 'sale'}\n    source: { type: test, width: 640, height: 360, fps: 30, video_bitrate_kbps: 800 }\n` +
-    (products ? `    products:\n${products}\n` : '');
+  const s = b.source ?? broadcast().source;
+  const source = Object.entries(s).map(([k, v]) => `${k}: ${typeof v === 'string' ? q(v) : v}`).join(', ');
+  const lines = [
+    `  - id: ${q(b.id)}`,
+    `    title: ${q(b.title)}`,
+    `    seller: ${q(b.seller ?? '')}`,
+    `    mode: ${b.mode ?? 'sale'}`,
+    `    source: { ${source} }`,
+  ];
+  if (b.products?.length) lines.push('    products:', ...b.products.map(productYaml));
+  return lines.join('\n');
 }
 
-// Starts redis-server and livegate with the given broadcasts; returns { baseUrl, stop, log }.
-export async function startLivegate(broadcasts) {
+export function configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot, broadcasts, extraYaml = '' }) {
+  return [
+    'http:',
+    '  bind: 127.0.0.1',
+    `  port: ${httpPort}`,
+    `  web_root: ${q(path.join(repoRoot, 'web-player'))}`,
+    `  hls_js: ${q(path.join(repoRoot, 'node_modules/hls.js/dist/hls.light.min.js'))}`,
+    'ingest:',  // free loopback ports too: a test must not collide with a livegate already running here
+    '  rtmp_bind: 127.0.0.1',
+    `  rtmp_port: ${rtmpPort}`,
+    `  srt_port: ${srtPort}`,
+    'redis:',
+    '  embedded: false',
+    '  host: 127.0.0.1',
+    `  port: ${redisPort}`,
+    'media:',
+    `  root: ${q(mediaRoot)}`,
+    '  segment_seconds: 1',
+    '  playlist_length: 6',
+    extraYaml.trimEnd(),
+    'broadcasts:',
+    ...broadcasts.map(broadcastYaml),
+    '',
+  ].filter((line) => line !== '').join('\n') + '\n';
+}
+
+// Starts redis-server and livegate (process.env.LIVEGATE_BIN, default build/livegate) serving
+// the given broadcasts. Resolves when GET /healthz answers 200. extraYaml: more top-level
+// config sections (e.g. "chat:\n  history_on_join: 5"). Returns
+// { baseUrl, httpPort, redisPort, rtmpPort, dir, config, log(), stop() }.
+export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '' } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'livegate-e2e-'));
-  const redisPort = await freePort();
-  const httpPort = await freePort();
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '',
-    '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitFor(() => canConnect(redisPort), 10000, 'redis-server');
-
-  const config = path.join(dir, 'livegate.yaml');
-  writeFileSync(config, [
-    'http:', '  bind: 127.0.0.1', `  port: ${httpPort}`, `  web_root: ${yamlString(path.join(repoRoot, 'web-player'))}`,
-    `  hls_js: ${yamlString(path.join(repoRoot, 'node_modules/hls.js/dist/hls.light.min.js'))}`,
-    'redis:', '  embedded: false', '  host: 127.0.0.1', `  port: ${redisPort}`,
-    'media:', `  root: ${yamlString(path.join(dir, 'media'))}`, '  segment_seconds: 1', '  playlist_length: 6',
-    'broadcasts:', ...broadcasts.map(broadcastYaml), ''].join('\n'));
-  const logPath = path.join(dir, 'livegate.log');
-  const logFd = openSync(logPath, 'a');
-  const bin = process.env.LIVEGATE_BIN ?? path.join(repoRoot, 'build/livegate');
-  const livegate = spawn(bin, ['--config', config], { cwd: repoRoot, stdio: ['ignore', logFd, logFd] });
-  const log = () => readFileSync(logPath, 'utf8');
-  try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok, 20000, 'livegate /healthz');
-  } catch (e) {
-    await stopProcess(livegate);
-    await stopProcess(redis);
-    throw new Error(`${e.message}\n--- livegate log ---\n${log()}`);
-  }
-  return {
-    baseUrl: `http://127.0.0.1:${httpPort}`,
-    log,
-    async stop() {
-      await stopProcess(livegate);
-      await stopProcess(redis);
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const lines = [];
+  const children = [];
+  const log = () => lines.join('\n');
+  const stop = async () => {
+    for (const child of children.reverse()) await stopProcess(child);  // livegate, then redis
+    children.length = 0;
+    rmSync(dir, { recursive: true, force: true });
   };
+
+  try {
+    const redisPort = await freePort();
+    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(redis);
+    capture(redis, 'redis', lines);
+    await waitFor(async () => {
+      if (exited(redis)) throw fatal('redis-server exited');
+      return redisPing(redisPort);
+    }, REDIS_TIMEOUT_MS, `redis-server on port ${redisPort}`);
+
+    const [httpPort, rtmpPort, srtPort] = [await freePort(), await freePort(), await freePort()];
+    const config = path.join(dir, 'livegate.yaml');
+    writeFileSync(config, configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot: path.join(dir, 'media'),
+      broadcasts, extraYaml }));
+    const bin = process.env.LIVEGATE_BIN || path.join(repoRoot, 'build/livegate');
+    const livegate = spawn(bin, ['--config', config], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(livegate);
+    capture(livegate, 'livegate', lines);
+    const baseUrl = `http://127.0.0.1:${httpPort}`;
+    await waitFor(async () => {
+      if (exited(livegate)) throw fatal(`livegate (${bin}) is not running`);
+      return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200;
+    }, HEALTH_TIMEOUT_MS, `livegate GET /healthz on port ${httpPort}`);
+    return { baseUrl, httpPort, redisPort, rtmpPort, dir, config, log, stop };
+  } catch (e) {
+    await stop();
+    e.message += `\n--- livegate and redis output ---\n${log()}`;
+    throw e;
+  }
 }
 
-// Debian's Chromium (never a downloaded browser), headless, with a throwaway profile.
-export async function launchChromium() {
+// Debian's Chromium (never a downloaded browser), headless.
+export function launchChromium() {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -1,10 +1,9 @@
-// Money and counts as shoppers read them. Prices travel as integer cents.
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+// Money as shoppers read it. Prices travel as integer cents: 3499 -> "$34.99".
+const formats = new Map();
 
-export function money(cents) {
-  return usd.format(cents / 100);
-}
-
-export function count(n, one, many) {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export function money(cents, currency = 'USD') {
+  if (!formats.has(currency)) {
+    formats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency }));
+  }
+  return formats.get(currency).format((Number(cents) || 0) / 100);
 }

@@ -1,60 +1,105 @@
-// Product cards with live stock and a buy-now button per product.
+// Product cards with live stock and a buy-now button per product. The numbers live here
+// (this.state), the cards are drawn from them, so a redraw (new snapshot, language switch)
+// keeps what the viewer sees.
 import { el } from './dom.js';
-import { money, count } from './format.js';
+import { money } from './format.js';
+import { t, productTitle } from './i18n.js';
 
 export class Shop {
   constructor(list, onBuy) {
     this.list = list;
     this.onBuy = onBuy;
-    this.cards = new Map();  // sku -> { stock, sold, button, stockText, soldText }
+    this.products = [];
+    this.pinned = null;
+    this.state = new Map();  // sku -> { stock, sold, busy }
+    this.cards = new Map();  // sku -> { card, button, stockText, soldText }
   }
 
-  render(products, stock, sold) {
-    this.list.replaceChildren();
-    this.cards.clear();
+  // A snapshot: the product list with stock and sold per sku (welcome or the REST API).
+  setProducts(products, stock = {}, sold = {}) {
+    this.products = products;
     for (const p of products) {
-      const stockText = el('span', { class: 'stock', 'data-testid': `stock-${p.sku}` });
-      const soldText = el('span', { class: 'sold', 'data-testid': `sold-${p.sku}` });
-      const button = el('button', { class: 'buy', type: 'button', 'data-testid': `buy-${p.sku}` });
-      button.addEventListener('click', () => this.onBuy(p));
-      const card = el('li', { class: 'product', 'data-testid': `product-${p.sku}` },
-        el('img', { src: p.image || '/assets/img/favicon.svg', alt: '', width: 88, height: 88, loading: 'lazy' }),
-        el('div', { class: 'product-body' },
-          el('h3', { text: p.title }),
-          p.description ? el('p', { class: 'desc', text: p.description }) : null,
-          el('div', { class: 'price-row' },
-            el('span', { class: 'price', text: money(p.price_cents) }),
-            el('span', { class: 'limit', text: `max ${p.max_per_order} per order` })),
-          el('div', { class: 'stock-row' }, stockText, soldText)),
-        button);
-      this.list.append(card);
-      this.cards.set(p.sku, { button, stockText, soldText, card, stock: 0, sold: 0, busy: false });
-      this.update(p.sku, stock[p.sku] ?? 0, sold[p.sku] ?? 0);
+      const s = this.state.get(p.sku) ?? { stock: 0, sold: -1, busy: false };
+      this.state.set(p.sku, s);
+      this.applyCounts(s, stock[p.sku] ?? p.stock ?? 0, sold[p.sku] ?? p.sold ?? 0);
     }
+    this.render();
   }
 
+  setPinned(sku) {
+    this.pinned = sku ?? null;
+    for (const [key, c] of this.cards) c.card.classList.toggle('pinned', key === this.pinned);
+  }
+
+  render() {
+    this.cards.clear();
+    this.list.replaceChildren(...this.products.map((p) => this.card(p)));
+  }
+
+  card(p) {
+    const stockText = el('span', { class: 'stock', 'data-testid': `stock-${p.sku}` });
+    const soldText = el('span', { class: 'sold', 'data-testid': `sold-${p.sku}` });
+    const button = el('button', { class: 'buy', type: 'button', 'data-testid': `buy-${p.sku}` });
+    button.addEventListener('click', () => this.onBuy(p));
+    const title = productTitle(p);
+    const card = el('li', { class: 'product', 'data-testid': `product-${p.sku}` },
+      el('img', { src: p.image || '/assets/img/favicon.svg', alt: '', width: 72, height: 72 }),
+      el('div', { class: 'product-body' },
+        el('span', { class: 'pin-tag', text: t('shop.pinned') }),
+        el('h3', { text: title, title }),
+        p.description ? el('p', { class: 'desc', text: p.description, title: p.description }) : null,
+        el('p', { class: 'counts' }, stockText, el('span', { class: 'dot', 'aria-hidden': 'true', text: '·' }), soldText),
+        el('div', { class: 'buy-row' },
+          el('span', { class: 'price', text: money(p.price_cents) }),
+          button)));
+    button.setAttribute('aria-label', t('shop.buyLabel', title, money(p.price_cents)));
+    card.classList.toggle('pinned', p.sku === this.pinned);
+    this.cards.set(p.sku, { card, button, stockText, soldText });
+    this.paint(p.sku);
+    return card;
+  }
+
+  // A stock event (or the buyer's own ack). Units sold only grow, so a count smaller than the
+  // one shown is older news that crossed a fresher one, and is dropped.
   update(sku, remaining, soldCount) {
-    const c = this.cards.get(sku);
-    if (!c) return;
-    // Events can cross a fresher snapshot; units sold only grow, so the larger count is newer.
-    if (soldCount < c.sold) return;
-    c.stock = remaining;
-    c.sold = soldCount;
-    c.stockText.textContent = remaining > 0 ? `${count(remaining, 'left', 'left')}` : 'Sold out';
-    c.soldText.textContent = count(soldCount, 'sold', 'sold');
-    c.card.classList.toggle('sold-out', remaining <= 0);
-    this.paintButton(c);
+    const s = this.state.get(sku);
+    if (!s) return;
+    if (this.applyCounts(s, remaining, soldCount)) this.paint(sku);
+  }
+
+  // The buyer's own ack carries only what remains: it can lower the stock shown, never raise it.
+  lowerStock(sku, remaining) {
+    const s = this.state.get(sku);
+    if (!s || typeof remaining !== 'number' || remaining >= s.stock) return;
+    s.stock = remaining;
+    this.paint(sku);
+  }
+
+  applyCounts(s, remaining, soldCount) {
+    if (soldCount < s.sold) return false;
+    s.stock = Math.max(0, remaining);
+    s.sold = soldCount;
+    return true;
   }
 
   setBusy(sku, busy) {
-    const c = this.cards.get(sku);
-    if (!c) return;
-    c.busy = busy;
-    this.paintButton(c);
+    const s = this.state.get(sku);
+    if (!s) return;
+    s.busy = busy;
+    this.paint(sku);
   }
 
-  paintButton(c) {
-    c.button.disabled = c.busy || c.stock <= 0;
-    c.button.textContent = c.stock <= 0 ? 'Sold out' : c.busy ? 'Buying…' : 'Buy now';
+  paint(sku) {
+    const s = this.state.get(sku);
+    const c = this.cards.get(sku);
+    if (!s || !c) return;
+    const soldOut = s.stock <= 0;
+    c.stockText.textContent = soldOut ? t('shop.soldOut') : t('shop.left', s.stock);
+    c.soldText.textContent = t('shop.sold', Math.max(0, s.sold));
+    c.card.classList.toggle('sold-out', soldOut);
+    c.card.classList.toggle('low', !soldOut && s.stock <= 5);
+    c.button.disabled = s.busy || soldOut;
+    c.button.setAttribute('aria-busy', String(s.busy));
+    c.button.textContent = soldOut ? t('shop.soldOut') : s.busy ? t('shop.buying') : t('shop.buy');
   }
 }

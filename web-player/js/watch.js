@@ -1,146 +1,169 @@
 // The viewer page: video, shop and chat of one live broadcast, wired to the room socket.
+// The broadcast id is the last part of the path: /watch/{id}.
 import { RoomSocket } from './room-socket.js';
 import { startPlayer } from './player.js';
 import { Shop } from './shop.js';
 import { ChatView } from './chat.js';
+import { Orders } from './orders.js';
 import { toast } from './toast.js';
+import { loadName, saveName, cleanName } from './guest-name.js';
+import { t, applyStatic, bindToggle, onLangChange } from './i18n.js';
 
 const broadcastId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 const $ = (id) => document.getElementById(id);
-const ACK_TIMEOUT_MS = 5000;
 
-// A buy-now key that is random enough to be unguessable; crypto.randomUUID needs a secure
-// context, getRandomValues works on plain http too.
-function newKey() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+let player = null;
+let broadcastState = 'starting';
+let connState = 'connecting';
+let videoState = 'connecting';
+let viewers = 0;
+let heard = false;  // a welcome arrived: the REST snapshot must not overwrite it
 
 const chat = new ChatView($('chat-list'), $('chat-notice'));
-const pending = new Map();  // key -> { sku, qty, timer }: clicks waiting for their order ack
-let player = null;
+const shop = new Shop($('products'), (product) => orders.buy(product.sku, 1));
 
-const shop = new Shop($('products'), (product) => buy(product));
+// ---- header, video and broadcast info -------------------------------------------------------
 
-function buy(product) {
-  const key = newKey();
-  pending.set(key, { sku: product.sku, qty: 1, timer: 0 });
-  shop.setBusy(product.sku, true);
-  sendBuy(key);
-}
-
-// Sends (or re-sends, after a reconnect) a buy with its original key: the server answers a
-// repeated key with the same order, so a click never becomes two orders.
-function sendBuy(key) {
-  const p = pending.get(key);
-  if (!p) return;
-  clearTimeout(p.timer);
-  socket.send({ type: 'buy', sku: p.sku, qty: p.qty, key });
-  p.timer = setTimeout(() => {
-    if (pending.has(key) && !socket.welcomed) return;  // resent after the reconnect
-    if (pending.has(key)) sendBuy(key);
-  }, ACK_TIMEOUT_MS);
-}
-
-function settle(key) {
-  const p = pending.get(key);
-  if (!p) return null;
-  clearTimeout(p.timer);
-  pending.delete(key);
-  shop.setBusy(p.sku, [...pending.values()].some((q) => q.sku === p.sku));
-  return p;
+function showBroadcast(b) {
+  document.title = `${b.title} · livegate`;
+  $('title').textContent = b.title;
+  $('seller').textContent = b.seller ?? '';
+  $('avatar').textContent = [...(b.seller || b.title || '?')][0].toUpperCase();
+  setBroadcastState(b.state);
+  if (!player && b.hls) player = startPlayer($('video'), b.hls, setVideoStatus);
 }
 
 function setVideoStatus(state) {
+  videoState = state;
+  paintVideoStatus();
+}
+
+function paintVideoStatus() {
+  const key = broadcastState === 'ended' ? 'video.ended'
+    : connState === 'gone' ? 'video.gone'
+    : {
+      connecting: 'video.connecting',
+      'waiting-for-video': 'video.waiting',
+      'tap-to-play': 'video.tap',
+      unsupported: 'video.unsupported',
+    }[videoState];
   const status = $('video-status');
-  const text = {
-    playing: '',
-    buffering: '',
-    'waiting-for-video': 'Waiting for the video…',
-    'tap-to-play': 'Tap the video to play',
-    unsupported: 'This browser cannot play live video',
-  }[state];
-  if (text === undefined) return;
-  status.textContent = text;
-  status.hidden = !text;
+  status.textContent = key ? t(key) : '';
+  status.hidden = !key;
 }
 
 function setBroadcastState(state) {
+  if (!state) return;
+  broadcastState = state;
   const badge = $('live-badge');
   badge.dataset.state = state;
-  badge.textContent = { live: 'LIVE', starting: 'STARTING', reconnecting: 'RECONNECTING', ended: 'ENDED' }[state] ?? state.toUpperCase();
-  if (state === 'ended') {
-    $('video-status').textContent = 'This broadcast has ended. Thanks for watching!';
-    $('video-status').hidden = false;
-  }
+  badge.textContent = t(`state.${state}`) === `state.${state}` ? state.toUpperCase() : t(`state.${state}`);
+  paintVideoStatus();
 }
 
+function setViewers(n) {
+  viewers = Number(n) || 0;
+  $('viewers').textContent = t('viewers', viewers);
+}
+
+function setConnState(state) {
+  connState = state;
+  const conn = $('conn-state');
+  conn.dataset.state = state;
+  conn.textContent = t(`conn.${state}`);
+  paintVideoStatus();
+}
+
+// ---- the room socket ------------------------------------------------------------------------
+
 const socket = new RoomSocket(broadcastId, {
-  onState(state) {
-    const conn = $('conn-state');
-    conn.dataset.state = state;
-    conn.textContent = { connecting: 'connecting…', live: 'connected', reconnecting: 'reconnecting…', gone: 'not live' }[state];
-    if (state === 'gone') {
-      $('video-status').textContent = 'This broadcast does not exist or has ended.';
-      $('video-status').hidden = false;
-    }
-  },
+  onState: setConnState,
   onWelcome({ user, room }) {
-    const b = room.broadcast;
-    document.title = `${b.title} · livegate`;
-    $('title').textContent = b.title;
-    $('seller').textContent = b.seller;
-    $('chat-name').placeholder = user.name;
-    setBroadcastState(b.state);
-    $('viewers').textContent = `${room.viewers} watching`;
-    if (socket.lastChatId && chat.seen.size) room.chat.forEach((line) => chat.append(line));
-    else chat.reset(room.chat);
-    shop.render(room.products, room.stock, room.sold);
-    $('shop-heading').parentElement.hidden = room.products.length === 0;
-    // Clicks still waiting when the socket dropped go again, with their original keys.
-    for (const [key, p] of pending) {
-      shop.setBusy(p.sku, true);
-      sendBuy(key);
-    }
-    if (!player) player = startPlayer($('video'), b.hls, setVideoStatus);
+    heard = true;
+    chat.me = user?.id ?? null;
+    if (user?.name && !cleanName($('chat-name').value)) $('chat-name').value = user.name;
+    showBroadcast(room.broadcast);
+    setViewers(room.viewers);
+    chat.snapshot(room.chat ?? []);
+    shop.setProducts(room.products ?? [], room.stock, room.sold);
+    shop.setPinned(room.pinned);
+    $('products').closest('.shop').hidden = (room.products ?? []).length === 0;
+    orders.resendAll();  // clicks still waiting when the socket dropped go again, same keys
   },
   onEvent(e) {
-    if (e.type === 'chat') chat.append(e);
-    else if (e.type === 'stock') shop.update(e.sku, e.remaining, e.sold);
-    else if (e.type === 'viewers') $('viewers').textContent = `${e.count} watching`;
-    else if (e.type === 'state') setBroadcastState(e.state);
+    switch (e.type) {
+      case 'chat': chat.append(e); break;
+      case 'stock': shop.update(e.sku, e.remaining, e.sold); break;
+      case 'viewers': setViewers(e.count); break;
+      case 'state': setBroadcastState(e.state); break;
+      case 'pin': shop.setPinned(e.sku); break;
+      default: break;  // event types from newer servers
+    }
   },
   onOrder(order) {
-    const p = settle(order.key);
+    const pending = orders.settle(order.key);
+    if (!pending) return;  // an answer to a key already settled (a resend crossed the ack)
     if (order.status === 'ok' || order.status === 'duplicate') {
-      toast(`Order confirmed · #${order.order_id}`, 'ok');
+      toast(t('order.ok', order.order_id), 'ok');
+      shop.lowerStock(pending.sku, order.remaining);
     } else if (order.status === 'sold_out') {
-      toast('Sorry, that just sold out', 'warn');
+      toast(t('order.soldOut'), 'warn');
+      shop.lowerStock(pending.sku, order.remaining ?? 0);
     } else {
-      toast('The order did not go through', 'warn');
-    }
-    if (p && order.remaining !== undefined) {
-      const card = shop.cards.get(p.sku);
-      if (card && order.status === 'ok') shop.update(p.sku, order.remaining, card.sold + p.qty);
+      toast(order.message || t('order.invalid'), 'warn');
     }
   },
   onError(error) {
-    if (error.key && settle(error.key)) {
-      toast(error.message, 'warn');
+    const message = error.message || error.code || 'error';
+    if (error.key && orders.settle(error.key)) {
+      toast(message, 'warn');  // a buy that was refused: the button is free again
       return;
     }
-    chat.showNotice(error.message);
+    chat.showNotice(message);
   },
 });
 
+const orders = new Orders(socket, {
+  onBusy: (sku, busy) => shop.setBusy(sku, busy),
+  onSlow: () => toast(t('order.slow'), 'info', 3000),
+});
+
+// ---- the REST snapshot: the page shows title, video and products before the socket is up ----
+
+async function loadSnapshot() {
+  try {
+    const response = await fetch(`/api/broadcasts/${encodeURIComponent(broadcastId)}`);
+    if (response.status === 404) {
+      setConnState('gone');
+      return;
+    }
+    if (!response.ok || heard) return;
+    const b = await response.json();
+    if (heard) return;
+    showBroadcast(b);
+    shop.setProducts(b.products ?? []);
+  } catch {
+    // the socket brings the same data
+  }
+}
+
+// ---- chat form and name ---------------------------------------------------------------------
+
 const nameInput = $('chat-name');
-nameInput.value = localStorage.getItem('livegate.name') ?? '';
-socket.name = nameInput.value.trim();
+nameInput.value = loadName();
+socket.name = nameInput.value;
 nameInput.addEventListener('change', () => {
-  const name = nameInput.value.trim();
-  localStorage.setItem('livegate.name', name);
+  const name = cleanName(nameInput.value);
+  if (!name) {
+    chat.showNotice(t('chat.badName'));
+    nameInput.value = socket.name;
+    return;
+  }
+  nameInput.value = name;
+  if (name === socket.name) return;
+  saveName(name);
   socket.name = name;
-  socket.restart();  // the name is part of the hello
+  socket.restart();  // the name travels in the hello
 });
 
 $('chat-form').addEventListener('submit', (event) => {
@@ -149,7 +172,21 @@ $('chat-form').addEventListener('submit', (event) => {
   const text = input.value.trim();
   if (!text) return;
   if (socket.send({ type: 'chat', text })) input.value = '';
-  else chat.showNotice('Not connected yet, try again in a moment');
+  else chat.showNotice(t('chat.offline'));
 });
 
+// ---- language -------------------------------------------------------------------------------
+
+bindToggle($('lang'));
+onLangChange(() => {
+  shop.render();
+  setBroadcastState(broadcastState);
+  setConnState(connState);
+  setViewers(viewers);
+});
+applyStatic();
+setConnState('connecting');
+setViewers(0);
+
+loadSnapshot();
 socket.connect();

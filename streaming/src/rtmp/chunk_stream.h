@@ -35,7 +35,7 @@ struct Message {
 };
 
 struct ChunkLimits {
-  uint32_t max_message_bytes = 16u << 20;  // a 1080p keyframe at high bitrate is ~1 MB
+  uint32_t max_message_bytes = 8u << 20;  // a 1080p keyframe at high bitrate is 1-2 MB
   uint32_t max_chunk_size = 1u << 20;
   size_t max_chunk_streams = 64;
 };

@@ -22,7 +22,7 @@ struct RtmpServerConfig {
   size_t max_connections = 64;
   std::chrono::milliseconds handshake_timeout{10000};  // connect to publish must finish by then
   std::chrono::milliseconds idle_timeout{30000};       // no bytes for this long: close
-  uint32_t max_message_bytes = 16u << 20;
+  uint32_t max_message_bytes = 8u << 20;  // largest RTMP message (a keyframe) accepted
 };
 
 class RtmpServer {

@@ -1,0 +1,216 @@
+// RTMP ingest for real: ffmpeg publishes to livegate, ffprobe reads the HLS that comes out.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "livegate_fixture.h"
+
+using namespace livegate::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kKey = "it-stream-key-0123";
+
+const char* kRtmpBroadcast = R"(  - id: ingest
+    title: Ingest test
+    stream_key: it-stream-key-0123
+    source: {type: none}
+)";
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  if (p) pclose(p);
+  return out;
+}
+
+std::vector<std::string> segments_in(const std::string& playlist) {
+  std::vector<std::string> out;
+  std::istringstream in(playlist);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  }
+  return out;
+}
+
+int connect_port(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  return fd;
+}
+
+// Reads until the server closes; true if it closed within the receive timeout.
+bool server_closes(int fd) {
+  char buf[8192];
+  while (true) {
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+}
+
+class RtmpIngest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis.start());
+    server = std::make_unique<LivegateServer>(redis.port(), kRtmpBroadcast);
+    ASSERT_TRUE(server->start()) << server->log();
+    log_dir = make_temp_dir("livegate-ffmpeg");
+  }
+  void TearDown() override {
+    if (HasFailure()) std::fprintf(stderr, "--- livegate log ---\n%s\n", server->log().c_str());
+    for (auto& p : publishers) p->stop();
+    server->stop();
+    std::filesystem::remove_all(log_dir);
+  }
+
+  std::string url(const std::string& key) const {
+    return "rtmp://127.0.0.1:" + std::to_string(server->rtmp_port()) + "/live/" + key;
+  }
+
+  // ffmpeg publishing a 320x180@15 test pattern with a tone, H.264 + AAC, in real time.
+  ChildProcess& publish(const std::string& key, int seconds, const std::string& video_codec = "libx264") {
+    publishers.push_back(std::make_unique<ChildProcess>());
+    std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+                                     "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
+                                     "-f", "lavfi", "-i", "sine=frequency=440",
+                                     "-t", std::to_string(seconds), "-c:v", video_codec};
+    if (video_codec == "libx264") {
+      for (const char* a : {"-preset", "veryfast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p"}) argv.push_back(a);
+    }
+    for (const char* a : {"-c:a", "aac", "-f", "flv"}) argv.push_back(a);
+    argv.push_back(url(key));
+    publishers.back()->start(argv, log_dir + "/ffmpeg-" + std::to_string(publishers.size()) + ".log");
+    return *publishers.back();
+  }
+
+  bool wait_log(const std::string& needle, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (server->log().find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  RedisServer redis;
+  std::unique_ptr<LivegateServer> server;
+  std::vector<std::unique_ptr<ChildProcess>> publishers;
+  std::string log_dir;
+};
+
+}  // namespace
+
+TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
+  const auto started = std::chrono::steady_clock::now();
+  publish(kKey, 20);
+  std::string playlist;
+  const auto deadline = started + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (http_get(server->port(), "/live/ingest/index.m3u8", &playlist) == 200 &&
+        segments_in(playlist).size() >= 2) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto segments = segments_in(playlist);
+  ASSERT_GE(segments.size(), 2u) << playlist;
+  std::printf("[ figures ] RTMP publish to 2 playable segments: %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - started)
+                                         .count()));
+  std::string segment;
+  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
+  const std::string file = log_dir + "/seg.ts";
+  std::ofstream(file, std::ios::binary) << segment;
+  const std::string streams = run("ffprobe -v error -show_entries stream=codec_name,width -of compact=p=0 '" + file + "' 2>&1");
+  EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
+  EXPECT_NE(streams.find("codec_name=aac"), std::string::npos) << streams;
+  EXPECT_NE(streams.find("width=320"), std::string::npos) << streams;  // passed through, not re-encoded
+  std::string body;
+  http_get(server->port(), "/api/broadcasts/ingest", &body);
+  EXPECT_EQ(json::parse(body)["state"], "live");
+  EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(1)));
+}
+
+TEST_F(RtmpIngest, WrongKeyIsRefusedAndLogged) {
+  ChildProcess& p = publish("not-the-right-key-999", 5);
+  EXPECT_TRUE(wait_log("publish refused: unknown stream key", std::chrono::seconds(10)));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (p.running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(p.running()) << "ffmpeg kept publishing with a wrong key";
+  EXPECT_EQ(http_get(server->port(), "/live/ingest/index.m3u8"), 404);
+}
+
+TEST_F(RtmpIngest, SecondPublisherOnALiveKeyIsRefused) {
+  publish(kKey, 20);
+  ASSERT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(10)));
+  publish(kKey, 5);
+  EXPECT_TRUE(wait_log("broadcast ingest: second publisher refused", std::chrono::seconds(10)));
+}
+
+TEST_F(RtmpIngest, UnsupportedCodecIsDisconnectedWithAReason) {
+  publish(kKey, 10, "flv");  // Sorenson H.263: FLV can carry it, HLS cannot
+  EXPECT_TRUE(wait_log("is not H.264", std::chrono::seconds(10)));
+  EXPECT_TRUE(wait_log("publisher left", std::chrono::seconds(10)));
+}
+
+TEST_F(RtmpIngest, HostileBytesCloseTheConnectionNotTheServer) {
+  {
+    int fd = connect_port(server->rtmp_port());
+    ASSERT_GE(fd, 0);
+    const std::string http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    send(fd, http.data(), http.size(), MSG_NOSIGNAL);
+    EXPECT_TRUE(server_closes(fd));
+    close(fd);
+  }
+  {
+    // A valid handshake, then a chunk that announces a 100 MB message.
+    int fd = connect_port(server->rtmp_port());
+    std::string c0c1(1537, '\x01');
+    c0c1[0] = 3;
+    send(fd, c0c1.data(), c0c1.size(), MSG_NOSIGNAL);
+    std::string s(3073, '\0');
+    size_t got = 0;
+    while (got < s.size()) {
+      ssize_t n = recv(fd, s.data() + got, s.size() - got, 0);
+      ASSERT_GT(n, 0);
+      got += static_cast<size_t>(n);
+    }
+    std::string c2(1536, '\x02');
+    send(fd, c2.data(), c2.size(), MSG_NOSIGNAL);
+    // fmt 0 on chunk stream 3: timestamp 0, length 0xFFFFFF (16 MB, over the 8 MB limit),
+    // type 9 (video), message stream 1.
+    const std::string evil("\x03\x00\x00\x00\xff\xff\xff\x09\x01\x00\x00\x00", 12);
+    send(fd, evil.data(), evil.size(), MSG_NOSIGNAL);
+    EXPECT_TRUE(server_closes(fd));
+    close(fd);
+  }
+  EXPECT_TRUE(wait_log("over the limit", std::chrono::seconds(5)));
+  EXPECT_EQ(http_get(server->port(), "/healthz"), 200);
+  // And a real publisher still gets through afterwards.
+  publish(kKey, 10);
+  EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(10)));
+}
