@@ -45,17 +45,18 @@ class PipelineEvents : public streaming::BroadcastPipeline::Listener {
   }
 
   void on_playlist_written(const std::string& id, int count) override {
-    if (count != 1) return;
+    auto it = broadcasts_.find(id);
+    if (count != 1 || it == broadcasts_.end() || !it->second.pipeline) return;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started_)
+                        std::chrono::steady_clock::now() - it->second.pipeline->started_at())
                         .count();
-    log("streaming")->info("broadcast {}: first playable segment {} ms after start", id, ms);
+    log("streaming")->info("broadcast {}: first playable segment {} ms after the pipeline started",
+                           id, ms);
   }
 
  private:
   BroadcastMap& broadcasts_;
   chat::Hub& hub_;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 gboolean quit_on_signal(gpointer data) {

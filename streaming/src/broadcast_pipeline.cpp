@@ -129,6 +129,7 @@ bool BroadcastPipeline::start(std::string* error) {
   bus_watch_ = gst_bus_add_watch(bus, &BroadcastPipeline::on_bus_message, this);
   gst_object_unref(bus);
 
+  started_at_ = std::chrono::steady_clock::now();
   set_state(PipelineState::starting);
   if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     if (error) *error = "pipeline refused to start (see the log above)";

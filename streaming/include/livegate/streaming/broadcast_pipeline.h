@@ -67,6 +67,7 @@ class BroadcastPipeline {
   void push(std::string_view flv_bytes);
 
   PipelineState state() const { return state_; }
+  std::chrono::steady_clock::time_point started_at() const { return started_at_; }
   const std::string& id() const { return id_; }
   const std::string& playlist_path() const { return playlist_path_; }
   // The launch description the pipeline was built from (for logs and DOT dumps).
@@ -89,6 +90,7 @@ class BroadcastPipeline {
   guint bus_watch_ = 0;
   PipelineState state_ = PipelineState::stopped;
   int playlists_written_ = 0;
+  std::chrono::steady_clock::time_point started_at_{};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
