@@ -25,40 +25,6 @@ namespace {
 
 constexpr auto kRedisStartTimeout = std::chrono::seconds(15);
 
-// Media state changes become the broadcast's state and a "state" event in its room.
-class PipelineEvents : public streaming::BroadcastPipeline::Listener {
- public:
-  PipelineEvents(BroadcastMap& broadcasts, chat::Hub& hub) : broadcasts_(broadcasts), hub_(hub) {}
-
-  void on_pipeline_state(const std::string& id, streaming::PipelineState state) override {
-    auto it = broadcasts_.find(id);
-    if (it == broadcasts_.end()) return;
-    using streaming::PipelineState;
-    const std::string value = state == PipelineState::live       ? "live"
-                              : state == PipelineState::starting ? "starting"
-                              : state == PipelineState::stopped  ? "waiting"
-                                                                 : "ended";
-    if (it->second.state == value) return;
-    it->second.state = value;
-    log("streaming")->info("broadcast {}: {}", id, value);
-    hub_.publish_local(id, nlohmann::json{{"type", "state"}, {"state", value}}.dump());
-  }
-
-  void on_playlist_written(const std::string& id, int count) override {
-    auto it = broadcasts_.find(id);
-    if (count != 1 || it == broadcasts_.end() || !it->second.pipeline) return;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - it->second.pipeline->started_at())
-                        .count();
-    log("streaming")->info("broadcast {}: first playable segment {} ms after the pipeline started",
-                           id, ms);
-  }
-
- private:
-  BroadcastMap& broadcasts_;
-  chat::Hub& hub_;
-};
-
 gboolean quit_on_signal(gpointer data) {
   log("server")->info("signal received, shutting down");
   static_cast<EventLoop*>(data)->quit();
@@ -161,9 +127,15 @@ int run_app(const Config& config) {
     return 1;
   }
 
-  PipelineEvents events(broadcasts, hub);
-  MediaRouter media(loop, broadcasts, config.media, events);
-  if (!media.start_fallbacks(&error)) {
+  // Media state becomes the broadcast's state and a "state" event in its room.
+  MediaRouter media(loop, broadcasts, config.media, [&](const std::string& id, const std::string& state) {
+    auto it = broadcasts.find(id);
+    if (it == broadcasts.end() || it->second.state == state) return;
+    it->second.state = state;
+    log("streaming")->info("broadcast {}: {}", id, state);
+    hub.publish_local(id, nlohmann::json{{"type", "state"}, {"state", state}}.dump());
+  });
+  if (!media.start_all(&error)) {
     log("streaming")->critical("{}", error);
     return 1;
   }

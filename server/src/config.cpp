@@ -180,6 +180,8 @@ Config parse(const YAML::Node& root) {
     s.read_range("segment_seconds", c.media.segment_seconds, 1, 10);
     s.read_range("playlist_length", c.media.playlist_length, 3, 100);
     s.read_range("max_files", c.media.max_files, 3, 10000);
+    s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
+    s.read("slate_text", c.media.slate_text);
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }

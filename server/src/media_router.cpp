@@ -16,18 +16,35 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 }
 
 MediaRouter::MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media,
-                         streaming::BroadcastPipeline::Listener& listener)
-    : loop_(loop), broadcasts_(broadcasts), media_(media), listener_(listener) {}
+                         Announce announce)
+    : loop_(loop), broadcasts_(broadcasts), media_(media), announce_(std::move(announce)) {}
 
-bool MediaRouter::start_pipeline(Broadcast& b, streaming::PipelineSource source, std::string* error) {
+bool MediaRouter::run(Broadcast& b, Source source, std::string* error) {
+  Feed& feed = feeds_[b.config.id];
+  stop_pipeline(b);
+  if (feed.playlist->ended()) {
+    // A broadcast that ended and gets a publisher again starts a fresh timeline.
+    feed.playlist->reset();
+  } else if (feed.runs > 0) {
+    feed.playlist->mark_discontinuity();
+  }
+  streaming::PipelineSource what = streaming::FlvPushSource{};
+  if (source == Source::fallback || source == Source::slate) {
+    streaming::TestSourceConfig test = b.config.source;
+    if (source == Source::slate) test.title = media_.slate_text;
+    what = test;
+  }
+  feed.runs++;
+  const std::string prefix = "r" + std::to_string(g_get_real_time() / 1000000) + "-" +
+                             std::to_string(feed.runs) + "-";
   streaming::HlsOutputConfig hls{.dir = media_.root + "/live/" + b.config.id,
                                  .segment_seconds = media_.segment_seconds,
-                                 .playlist_length = media_.playlist_length,
-                                 .max_files = media_.max_files};
-  b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop_, b.config.id, std::move(source),
-                                                              hls, listener_);
+                                 .segment_prefix = prefix};
+  b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop_, b.config.id, std::move(what), hls, *this);
+  feed.source = source;
   if (!b.pipeline->start(error)) {
     b.pipeline.reset();
+    feed.source = Source::none;
     return false;
   }
   return true;
@@ -39,13 +56,19 @@ void MediaRouter::stop_pipeline(Broadcast& b) {
   b.pipeline.reset();
 }
 
-bool MediaRouter::start_fallbacks(std::string* error) {
+bool MediaRouter::start_all(std::string* error) {
   for (auto& [id, b] : broadcasts_) {
+    Feed& feed = feeds_[id];
+    feed.playlist = std::make_unique<streaming::LivePlaylist>(
+        media_.root + "/live/" + id, media_.segment_seconds,
+        static_cast<size_t>(media_.playlist_length),
+        static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)));
+    feed.playlist->reset();
     if (!b.config.fallback_test_source) {
-      b.state = "waiting";
+      announce_(id, "waiting");
       continue;
     }
-    if (!start_pipeline(b, b.config.source, error)) {
+    if (!run(b, Source::fallback, error)) {
       *error = "broadcast " + id + ": " + *error;
       return false;
     }
@@ -54,7 +77,37 @@ bool MediaRouter::start_fallbacks(std::string* error) {
 }
 
 void MediaRouter::stop_all() {
-  for (auto& [id, b] : broadcasts_) stop_pipeline(b);
+  for (auto& [id, b] : broadcasts_) {
+    stop_pipeline(b);
+    if (auto it = feeds_.find(id); it != feeds_.end() && it->second.playlist) {
+      it->second.grace.cancel();
+      it->second.playlist->end();
+    }
+  }
+}
+
+void MediaRouter::on_pipeline_state(const std::string& id, streaming::PipelineState state) {
+  if (state == streaming::PipelineState::failed) {
+    log("streaming")->error("broadcast {}: pipeline failed", id);
+  }
+}
+
+void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment segment) {
+  auto it = feeds_.find(id);
+  if (it == feeds_.end() || !it->second.playlist) return;
+  Feed& feed = it->second;
+  const bool first = feed.playlist->segments().empty() && feed.playlist->media_sequence() == 0;
+  feed.playlist->add(std::move(segment));
+  if (first) {
+    auto b = broadcasts_.find(id);
+    if (b != broadcasts_.end() && b->second.pipeline) {
+      log("streaming")->info("broadcast {}: first playable segment {} ms after the pipeline started", id,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - b->second.pipeline->started_at())
+                                 .count());
+    }
+  }
+  if (feed.source == Source::publisher || feed.source == Source::fallback) announce_(id, "live");
 }
 
 streaming::RtmpServer::Callbacks MediaRouter::rtmp_callbacks() {
@@ -75,21 +128,24 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
     log("rtmp")->warn("publish refused: unknown stream key");
     return "unknown stream key";
   }
+  const std::string id = match->config.id;
   if (match->publisher != 0) {
-    log("rtmp")->warn("broadcast {}: second publisher refused", match->config.id);
+    log("rtmp")->warn("broadcast {}: second publisher refused", id);
     return "this broadcast already has a publisher";
   }
-  stop_pipeline(*match);  // the fallback makes way
+  Feed& feed = feeds_[id];
+  const bool resumed = feed.source == Source::slate;
+  feed.grace.cancel();
   std::string error;
-  if (!start_pipeline(*match, streaming::FlvPushSource{}, &error)) {
-    log("rtmp")->error("broadcast {}: cannot start passthrough: {}", match->config.id, error);
-    start_pipeline(*match, match->config.source, &error);
+  if (!run(*match, Source::publisher, &error)) {
+    log("rtmp")->error("broadcast {}: cannot start passthrough: {}", id, error);
+    if (match->config.fallback_test_source) run(*match, Source::fallback, &error);
     return "the server cannot take this stream now";
   }
   match->pipeline->push(streaming::flv_file_header());
   match->publisher = connection;
-  publishers_[connection] = match->config.id;
-  log("rtmp")->info("broadcast {}: publisher connected", match->config.id);
+  publishers_[connection] = id;
+  log("rtmp")->info("broadcast {}: publisher {}", id, resumed ? "reconnected, resuming" : "connected");
   return {};
 }
 
@@ -113,15 +169,32 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   publishers_.erase(it);
   auto b = broadcasts_.find(id);
   if (b == broadcasts_.end()) return;
-  log("rtmp")->info("broadcast {}: publisher left ({})", id, why);
   b->second.publisher = 0;
-  stop_pipeline(b->second);
-  if (b->second.config.fallback_test_source) {
-    std::string error;
-    if (!start_pipeline(b->second, b->second.config.source, &error)) {
-      log("streaming")->error("broadcast {}: fallback did not start: {}", id, error);
-    }
+  log("rtmp")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
+                    media_.reconnect_grace_seconds);
+  std::string error;
+  if (!run(b->second, Source::slate, &error)) {
+    log("streaming")->error("broadcast {}: slate did not start: {}", id, error);
   }
+  announce_(id, "reconnecting");
+  feeds_[id].grace = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds),
+                                 [this, id] { grace_over(id); });
+}
+
+void MediaRouter::grace_over(const std::string& id) {
+  auto b = broadcasts_.find(id);
+  if (b == broadcasts_.end() || feeds_[id].source != Source::slate) return;
+  std::string error;
+  if (b->second.config.fallback_test_source) {
+    log("streaming")->info("broadcast {}: no publisher within the grace period, back to the test source", id);
+    if (!run(b->second, Source::fallback, &error)) log("streaming")->error("broadcast {}: {}", id, error);
+    return;
+  }
+  log("streaming")->info("broadcast {}: no publisher within the grace period, ended", id);
+  stop_pipeline(b->second);
+  feeds_[id].source = Source::none;
+  feeds_[id].playlist->end();
+  announce_(id, "ended");
 }
 
 }  // namespace livegate::server

@@ -26,8 +26,7 @@ BroadcastPipeline::BroadcastPipeline(EventLoop& loop, std::string broadcast_id,
       id_(std::move(broadcast_id)),
       source_(std::move(source)),
       output_(std::move(output)),
-      listener_(listener),
-      playlist_path_(output_.dir + "/index.m3u8") {}
+      listener_(listener) {}
 
 BroadcastPipeline::~BroadcastPipeline() {
   *alive_ = false;
@@ -36,32 +35,32 @@ BroadcastPipeline::~BroadcastPipeline() {
 
 namespace {
 
-std::string hls_sink(const HlsOutputConfig& output) {
-  return "hlssink2 name=hls target-duration=" + std::to_string(output.segment_seconds) +
-         " playlist-length=" + std::to_string(output.playlist_length) +
-         " max-files=" + std::to_string(output.max_files);
-}
+// The launch lines end in two queues, "vq" and "aq"; attach_segmenter() links them to a
+// splitmuxsink whose muxer is set before linking (the default mp4mux would refuse
+// byte-stream H.264, and async-finalize, the only way to name a muxer in a launch line, closes
+// fragments seconds later).
+constexpr const char* kVideoOut = " ! queue name=vq ";
+constexpr const char* kAudioOut = " ! queue name=aq ";
 
 // An RTMP publisher's FLV: demuxed and re-parsed only, never re-encoded (a few % of a core).
-std::string flv_passthrough(const HlsOutputConfig& output) {
+std::string flv_passthrough() {
   return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
          "! flvdemux name=demux "
-         "demux.video ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! hls.video "
-         "demux.audio ! queue ! aacparse ! hls.audio " +
-         hls_sink(output);
+         "demux.video ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au" +
+         std::string(kVideoOut) + "demux.audio ! queue ! aacparse" + kAudioOut;
 }
 
 }  // namespace
 
 std::string BroadcastPipeline::launch_description() const {
-  if (std::holds_alternative<FlvPushSource>(source_)) return flv_passthrough(output_);
+  if (std::holds_alternative<FlvPushSource>(source_)) return flv_passthrough();
   const auto& s = std::get<TestSourceConfig>(source_);
   const int keyframe_interval = s.fps * output_.segment_seconds;
   // Named elements are configured after parsing (title text, paths), so no user string is ever
   // spliced into the launch syntax. Properties and their reasons:
   //  - I420 before x264enc and profile=main after it: otherwise x264 negotiates High 4:4:4,
   //    which browsers cannot decode.
-  //  - key-int-max = one segment: hlssink2 cuts on keyframes, so segments are exactly
+  //  - key-int-max = one segment: splitmuxsink cuts on keyframes, so segments are exactly
   //    segment_seconds long and each one starts playable.
   //  - the queue before x264enc puts the encoder on its own thread (1.5x faster here).
   //  - bframes=0 + zerolatency: no reordering delay for live.
@@ -76,12 +75,11 @@ std::string BroadcastPipeline::launch_description() const {
          "! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0 "
          "bitrate=" + std::to_string(s.video_bitrate_kbps) +
          " key-int-max=" + std::to_string(keyframe_interval) +
-         " ! video/x-h264,profile=main ! h264parse ! queue ! hls.video "
+         " ! video/x-h264,profile=main ! h264parse" + std::string(kVideoOut) +
          "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
          "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
          "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) +
-         " ! aacparse ! queue ! hls.audio " +
-         hls_sink(output_);
+         " ! aacparse" + kAudioOut;
 }
 
 bool BroadcastPipeline::start(std::string* error) {
@@ -92,11 +90,6 @@ bool BroadcastPipeline::start(std::string* error) {
   if (ec) {
     if (error) *error = "cannot create " + output_.dir + ": " + ec.message();
     return false;
-  }
-  // A restart begins a new timeline: stale segments from an earlier run must not be served.
-  for (const auto& entry : std::filesystem::directory_iterator(output_.dir, ec)) {
-    const auto ext = entry.path().extension();
-    if (ext == ".ts" || ext == ".m3u8") std::filesystem::remove(entry.path(), ec);
   }
 
   GError* gerr = nullptr;
@@ -118,18 +111,18 @@ bool BroadcastPipeline::start(std::string* error) {
   } else {
     appsrc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "src");  // our reference, dropped in stop()
   }
-  GstElement* hls = gst_bin_get_by_name(GST_BIN(pipeline_), "hls");
-  g_object_set(hls, "location", (output_.dir + "/segment%05d.ts").c_str(), "playlist-location",
-               playlist_path_.c_str(), nullptr);
-  g_signal_connect(hls, "get-playlist-stream", G_CALLBACK(&BroadcastPipeline::on_get_playlist_stream),
-                   this);
-  gst_object_unref(hls);
+  if (!attach_segmenter(error)) {
+    gst_object_unref(pipeline_);
+    pipeline_ = nullptr;
+    return false;
+  }
 
   GstBus* bus = gst_element_get_bus(pipeline_);
   bus_watch_ = gst_bus_add_watch(bus, &BroadcastPipeline::on_bus_message, this);
   gst_object_unref(bus);
 
   started_at_ = std::chrono::steady_clock::now();
+  started_unix_ms_ = g_get_real_time() / 1000;
   set_state(PipelineState::starting);
   if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     if (error) *error = "pipeline refused to start (see the log above)";
@@ -151,14 +144,30 @@ bool BroadcastPipeline::start(std::string* error) {
 void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
   if (!pipeline_) return;
   if (eos_timeout.count() > 0) {
-    // EOS lets hlssink2 close the last segment and write the final playlist. Bounded: a
-    // pipeline that never drains must not hold shutdown.
+    // EOS lets splitmuxsink close the last segment, which is still reported (so the playlist
+    // lists it). Bounded: a pipeline that never drains must not hold shutdown.
     gst_element_send_event(pipeline_, gst_event_new_eos());
     GstBus* bus = gst_element_get_bus(pipeline_);
-    GstMessage* msg = gst_bus_timed_pop_filtered(
-        bus, static_cast<GstClockTime>(eos_timeout.count()) * GST_MSECOND,
-        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
-    if (msg) gst_message_unref(msg);
+    const auto deadline = std::chrono::steady_clock::now() + eos_timeout;
+    while (true) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      GstMessage* msg = gst_bus_timed_pop_filtered(
+          bus, static_cast<GstClockTime>(left.count()) * GST_MSECOND,
+          static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT));
+      if (!msg) break;
+      const bool done = GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT;
+      if (!done) {
+        const GstStructure* st = gst_message_get_structure(msg);
+        if (st && (gst_structure_has_name(st, "splitmuxsink-fragment-closed") ||
+                   gst_structure_has_name(st, "splitmuxsink-fragment-opened"))) {
+          on_fragment_message(st);
+        }
+      }
+      gst_message_unref(msg);
+      if (done) break;
+    }
     gst_object_unref(bus);
   }
   gst_element_set_state(pipeline_, GST_STATE_NULL);
@@ -175,6 +184,31 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
   if (state_ != PipelineState::failed) state_ = PipelineState::stopped;
 }
 
+bool BroadcastPipeline::attach_segmenter(std::string* error) {
+  GstElement* sink = gst_element_factory_make("splitmuxsink", "hls");
+  GstElement* mux = gst_element_factory_make("mpegtsmux", nullptr);
+  if (!sink || !mux) {
+    if (error) *error = "splitmuxsink or mpegtsmux missing";
+    return false;
+  }
+  g_object_set(sink, "location", (output_.dir + "/" + output_.segment_prefix + "%05d.ts").c_str(),
+               "max-size-time", static_cast<guint64>(output_.segment_seconds) * GST_SECOND,
+               "send-keyframe-requests", TRUE, "muxer", mux, nullptr);
+  gst_bin_add(GST_BIN(pipeline_), sink);
+  bool ok = true;
+  for (auto [queue_name, pad_name] : {std::pair{"vq", "video"}, std::pair{"aq", "audio_%u"}}) {
+    GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), queue_name);
+    GstPad* src = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
+    GstPad* dst = gst_element_request_pad_simple(sink, pad_name);
+    ok = ok && src && dst && gst_pad_link(src, dst) == GST_PAD_LINK_OK;
+    if (src) gst_object_unref(src);
+    if (dst) gst_object_unref(dst);  // the sink keeps its request pad until it is disposed
+    if (queue) gst_object_unref(queue);
+  }
+  if (!ok && error) *error = "cannot link the segmenter";
+  return ok;
+}
+
 void BroadcastPipeline::push(std::string_view flv_bytes) {
   if (!appsrc_ || flv_bytes.empty()) return;
   GstBuffer* buffer = gst_buffer_new_memdup(flv_bytes.data(), flv_bytes.size());
@@ -187,34 +221,24 @@ void BroadcastPipeline::set_state(PipelineState s) {
   listener_.on_pipeline_state(id_, s);
 }
 
-GOutputStream* BroadcastPipeline::on_get_playlist_stream(GstElement*, const gchar* location,
-                                                         gpointer data) {
-  // Streaming thread. g_file_replace writes a temporary file and renames it on close, so a
-  // viewer never downloads a half-written playlist.
-  auto* self = static_cast<BroadcastPipeline*>(data);
-  GFile* file = g_file_new_for_path(location);
-  GError* err = nullptr;
-  GFileOutputStream* stream =
-      g_file_replace(file, nullptr, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, nullptr, &err);
-  g_object_unref(file);
-  if (!stream) {
-    std::string why = err ? err->message : "unknown";
-    if (err) g_error_free(err);
-    self->loop_.post([id = self->id_, why] {
-      log("streaming")->error("broadcast {}: cannot write playlist: {}", id, why);
-    });
-    return nullptr;
+void BroadcastPipeline::on_fragment_message(const GstStructure* st) {
+  GstClockTime running_time = 0;
+  gst_structure_get_clock_time(st, "running-time", &running_time);
+  if (gst_structure_has_name(st, "splitmuxsink-fragment-opened")) {
+    fragment_opened_ = running_time;
+    return;
   }
-  // Reported when the playlist is opened for writing; the loop sees it after this returns,
-  // and the file is renamed into place when hlssink2 closes the stream right after.
-  std::weak_ptr<bool> alive = self->alive_;
-  self->loop_.post([self, alive] {
-    if (auto a = alive.lock(); !a || !*a) return;
-    self->playlists_written_++;
-    if (self->playlists_written_ == 1) self->set_state(PipelineState::live);
-    self->listener_.on_playlist_written(self->id_, self->playlists_written_);
-  });
-  return G_OUTPUT_STREAM(stream);
+  const gchar* location = gst_structure_get_string(st, "location");
+  if (!location) return;
+  gchar* name = g_path_get_basename(location);
+  PlaylistSegment segment;
+  segment.uri = name;
+  g_free(name);
+  segment.duration = static_cast<double>(running_time - fragment_opened_) / GST_SECOND;
+  segment.start_unix_ms = started_unix_ms_ + static_cast<int64_t>(fragment_opened_ / GST_MSECOND);
+  if (segment.duration <= 0) return;  // an empty fragment at EOS
+  if (++segments_ == 1) set_state(PipelineState::live);
+  listener_.on_segment(id_, std::move(segment));
 }
 
 gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
@@ -232,6 +256,14 @@ gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointe
       if (err) g_error_free(err);
       g_free(debug);
       self->set_state(PipelineState::failed);
+      break;
+    }
+    case GST_MESSAGE_ELEMENT: {
+      const GstStructure* st = gst_message_get_structure(message);
+      if (st && (gst_structure_has_name(st, "splitmuxsink-fragment-closed") ||
+                 gst_structure_has_name(st, "splitmuxsink-fragment-opened"))) {
+        self->on_fragment_message(st);
+      }
       break;
     }
     case GST_MESSAGE_WARNING: {

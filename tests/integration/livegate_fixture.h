@@ -20,6 +20,43 @@ inline const char* kTestBroadcast = R"(  - id: orchard
       - {sku: gala-crate, title: Gala crate, price_cents: 4999, stock: 1, max_per_order: 2}
 )";
 
+// Helpers for reading what a viewer receives; free functions so every fixture can use them.
+// The next frame of the given type (frames of other types are skipped).
+inline nlohmann::json next_of_type(WsClient& c, const std::string& type,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto m = c.receive_until(
+      [&](const std::string& text) {
+        auto j = nlohmann::json::parse(text, nullptr, false);
+        return j.is_object() && j.value("type", "") == type;
+      },
+      timeout);
+  return m ? nlohmann::json::parse(*m) : nlohmann::json();
+}
+
+// The next n batched events of the given type, however they were split into batches.
+inline std::vector<nlohmann::json> collect_events(WsClient& c, const std::string& type, size_t n,
+                                                  std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::vector<nlohmann::json> found;
+  c.receive_until(
+      [&](const std::string& text) {
+        auto j = nlohmann::json::parse(text, nullptr, false);
+        if (!j.is_object() || j.value("type", "") != "batch") return false;
+        for (auto& e : j["events"]) {
+          if (e.value("type", "") == type) found.push_back(e);
+        }
+        return found.size() >= n;
+      },
+      timeout);
+  return found;
+}
+
+// The next batched event of the given type (null when none came in time).
+inline nlohmann::json next_event(WsClient& c, const std::string& type,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto found = collect_events(c, type, 1, timeout);
+  return found.empty() ? nlohmann::json() : found.front();
+}
+
 class LivegateFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -44,55 +81,6 @@ class LivegateFixture : public ::testing::Test {
     EXPECT_FALSE(w.is_null()) << name << " got no welcome";
     if (welcome) *welcome = w;
     return c;
-  }
-
-  // The next frame of the given type (frames of other types are skipped).
-  static nlohmann::json next_of_type(WsClient& c, const std::string& type,
-                                     std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    auto m = c.receive_until(
-        [&](const std::string& text) {
-          auto j = nlohmann::json::parse(text, nullptr, false);
-          return j.is_object() && j.value("type", "") == type;
-        },
-        timeout);
-    return m ? nlohmann::json::parse(*m) : nlohmann::json();
-  }
-
-  // The next batched event of the given type.
-  static nlohmann::json next_event(WsClient& c, const std::string& type,
-                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    nlohmann::json found;
-    c.receive_until(
-        [&](const std::string& text) {
-          auto j = nlohmann::json::parse(text, nullptr, false);
-          if (!j.is_object() || j.value("type", "") != "batch") return false;
-          for (auto& e : j["events"]) {
-            if (e.value("type", "") == type) {
-              found = e;
-              return true;
-            }
-          }
-          return false;
-        },
-        timeout);
-    return found;
-  }
-
-  // The next n batched events of the given type, however they were split into batches.
-  static std::vector<nlohmann::json> collect_events(WsClient& c, const std::string& type, size_t n,
-                                                    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    std::vector<nlohmann::json> found;
-    c.receive_until(
-        [&](const std::string& text) {
-          auto j = nlohmann::json::parse(text, nullptr, false);
-          if (!j.is_object() || j.value("type", "") != "batch") return false;
-          for (auto& e : j["events"]) {
-            if (e.value("type", "") == type) found.push_back(e);
-          }
-          return found.size() >= n;
-        },
-        timeout);
-    return found;
   }
 
   RedisServer redis;

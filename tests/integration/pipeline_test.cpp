@@ -48,16 +48,19 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+// Plays the part of the broadcast: keeps the live playlist the pipeline's segments go into.
 class Recorder : public streaming::BroadcastPipeline::Listener {
  public:
+  explicit Recorder(const std::string& dir) : playlist(dir, 1, 6) { playlist.reset(); }
   void on_pipeline_state(const std::string&, streaming::PipelineState s) override { states.push_back(s); }
-  void on_playlist_written(const std::string&, int count) override {
-    if (count == 1) first_playlist = std::chrono::steady_clock::now();
-    playlists = count;
+  void on_segment(const std::string&, streaming::PlaylistSegment segment) override {
+    if (++segments == 1) first_segment = std::chrono::steady_clock::now();
+    playlist.add(std::move(segment));
   }
+  streaming::LivePlaylist playlist;
   std::vector<streaming::PipelineState> states;
-  int playlists = 0;
-  std::chrono::steady_clock::time_point first_playlist;
+  int segments = 0;
+  std::chrono::steady_clock::time_point first_segment;
 };
 
 }  // namespace
@@ -69,27 +72,31 @@ TEST(Pipeline, RequiredGStreamerElementsArePresent) {
 
 TEST(Pipeline, WritesAPlaylistOfH264AacSegments) {
   EventLoop loop;
-  Recorder recorder;
   const std::string dir = make_temp_dir("livegate-hls");
+  Recorder recorder(dir);
   streaming::TestSourceConfig source{.width = 640, .height = 360, .fps = 30,
                                      .video_bitrate_kbps = 800, .title = "Pipeline test 苹果"};
-  streaming::HlsOutputConfig output{.dir = dir, .segment_seconds = 1, .playlist_length = 6};
+  streaming::HlsOutputConfig output{.dir = dir, .segment_seconds = 1, .segment_prefix = "t-"};
   streaming::BroadcastPipeline pipeline(loop, "pipe", source, output, recorder);
   const auto started = std::chrono::steady_clock::now();
   std::string error;
   ASSERT_TRUE(pipeline.start(&error)) << error;
-  ASSERT_TRUE(loop.run_until([&] { return recorder.playlists >= 3; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(loop.run_until([&] { return recorder.segments >= 3; }, std::chrono::seconds(30)));
   const auto first_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            recorder.first_playlist - started)
+                            recorder.first_segment - started)
                             .count();
   std::printf("[ figures ] first playable 1 s segment %lld ms after pipeline start\n",
               static_cast<long long>(first_ms));
   EXPECT_EQ(pipeline.state(), streaming::PipelineState::live);
   pipeline.stop();
+  recorder.playlist.end();
 
   const std::string playlist = read_file(dir + "/index.m3u8");
+  EXPECT_NE(playlist.find("#EXT-X-PROGRAM-DATE-TIME:"), std::string::npos) << playlist;
+  EXPECT_NE(playlist.find("#EXT-X-ENDLIST"), std::string::npos) << playlist;
   EXPECT_NE(playlist.find("#EXTM3U"), std::string::npos);
-  EXPECT_NE(playlist.find("#EXT-X-TARGETDURATION:1"), std::string::npos) << playlist;
+  EXPECT_NE(playlist.find("#EXT-X-TARGETDURATION:"), std::string::npos) << playlist;
+  EXPECT_NE(playlist.find("#EXTINF:1.000,"), std::string::npos) << playlist;  // 1 s GOP = 1 s segment
   auto segments = segments_in(playlist);
   ASSERT_GE(segments.size(), 2u) << playlist;
   for (size_t i = 0; i < segments.size(); ++i) {

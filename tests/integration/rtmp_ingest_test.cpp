@@ -214,3 +214,62 @@ TEST_F(RtmpIngest, HostileBytesCloseTheConnectionNotTheServer) {
   publish(kKey, 10);
   EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(10)));
 }
+
+namespace {
+uint64_t media_sequence_of(const std::string& playlist) {
+  auto pos = playlist.find("#EXT-X-MEDIA-SEQUENCE:");
+  return pos == std::string::npos ? 0 : std::stoull(playlist.substr(pos + 22));
+}
+}  // namespace
+
+TEST_F(RtmpIngest, DropShowsSlateReconnectResumesGraceEndsTheBroadcast) {
+  auto state = [&] {
+    std::string body;
+    http_get(server->port(), "/api/broadcasts/ingest", &body);
+    return json::parse(body)["state"].get<std::string>();
+  };
+  auto playlist = [&] {
+    std::string body;
+    http_get(server->port(), "/live/ingest/index.m3u8", &body);
+    return body;
+  };
+  auto wait_for = [&](const std::function<bool()>& pred, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  EXPECT_EQ(state(), "waiting");
+  WsClient viewer;
+  ASSERT_TRUE(viewer.connect(server->port(), "/ws/ingest"));
+  viewer.send_text(R"({"type":"hello"})");
+
+  ChildProcess& first = publish(kKey, 60);
+  ASSERT_TRUE(wait_for([&] { return segments_in(playlist()).size() >= 2; }, std::chrono::seconds(20)));
+  EXPECT_EQ(state(), "live");
+  const uint64_t seq_live = media_sequence_of(playlist());
+
+  first.kill_hard();  // the seller's uplink dies
+  const auto dropped = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wait_for([&] { return state() == "reconnecting"; }, std::chrono::seconds(5)));
+  bool told = false;  // the viewer hears it too (after the earlier "live")
+  for (int i = 0; i < 5 && !told; ++i) told = next_event(viewer, "state", std::chrono::seconds(5))["state"] == "reconnecting";
+  EXPECT_TRUE(told);
+  ASSERT_TRUE(wait_for([&] { return playlist().find("#EXT-X-DISCONTINUITY\n") != std::string::npos; },
+                       std::chrono::seconds(5)));
+  std::printf("[ figures ] publisher drop -> slate segment listed: %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - dropped).count()));
+  EXPECT_GE(media_sequence_of(playlist()), seq_live);  // the timeline went on, it did not restart
+
+  publish(kKey, 60);  // back within the grace period
+  ASSERT_TRUE(wait_log("publisher reconnected, resuming", std::chrono::seconds(10)));
+  ASSERT_TRUE(wait_for([&] { return state() == "live"; }, std::chrono::seconds(15)));
+  EXPECT_GE(media_sequence_of(playlist()), seq_live);
+
+  publishers.back()->kill_hard();  // and gone for good: grace is 3 s in tests
+  ASSERT_TRUE(wait_for([&] { return state() == "ended"; }, std::chrono::seconds(15)));
+  EXPECT_NE(playlist().find("#EXT-X-ENDLIST"), std::string::npos);
+}

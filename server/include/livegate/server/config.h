@@ -46,6 +46,8 @@ struct MediaConfig {
   int segment_seconds = 2;
   int playlist_length = 6;
   int max_files = 10;
+  int reconnect_grace_seconds = 60;  // a dropped publisher may come back this long (slate shown)
+  std::string slate_text = "We'll be right back";
 };
 
 struct ChatConfig {

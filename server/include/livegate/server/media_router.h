@@ -1,36 +1,56 @@
 #pragma once
-// Connects ingest to broadcasts: which source feeds each broadcast's pipeline. A broadcast runs
-// its fallback (the generated test source, if configured) until a publisher with its stream key
-// arrives; the publisher's media then passes through to HLS; when the publisher leaves, the
-// fallback comes back. Ingest servers and pipelines never know each other; they meet here.
+// Connects ingest to broadcasts: which source feeds each broadcast's pipeline, and the one live
+// playlist that outlives them all. Per broadcast:
+//   fallback (test source, if configured)  --publish-->  publisher
+//   publisher  --drops-->  slate ("we'll be right back", state reconnecting) for the grace period
+//   slate  --same key publishes again-->  publisher (same playlist, a discontinuity between)
+//   slate  --grace over-->  fallback, or, without one, EXT-X-ENDLIST and state ended.
+// Ingest servers and pipelines never know each other; they meet here.
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "livegate/common/event_loop.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
+#include "livegate/streaming/live_playlist.h"
 #include "livegate/streaming/rtmp_server.h"
 
 namespace livegate::server {
 
-class MediaRouter {
+class MediaRouter : public streaming::BroadcastPipeline::Listener {
  public:
-  MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media,
-              streaming::BroadcastPipeline::Listener& listener);
+  // Told of every broadcast state change (starting, live, reconnecting, waiting, ended).
+  using Announce = std::function<void(const std::string& broadcast, const std::string& state)>;
+
+  MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media, Announce announce);
   MediaRouter(const MediaRouter&) = delete;
   MediaRouter& operator=(const MediaRouter&) = delete;
 
-  // Starts every broadcast's fallback source; false (with error) if a pipeline cannot start.
-  bool start_fallbacks(std::string* error);
-  // Ends every pipeline (EOS, so playlists get their last segment).
+  // Clears old media and starts every broadcast's fallback; false (with error) on failure.
+  bool start_all(std::string* error);
+  // Ends every pipeline and playlist (EXT-X-ENDLIST): the server is going away.
   void stop_all();
 
   streaming::RtmpServer::Callbacks rtmp_callbacks();
 
+  void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
+  void on_segment(const std::string& broadcast, streaming::PlaylistSegment segment) override;
+
  private:
-  bool start_pipeline(Broadcast& b, streaming::PipelineSource source, std::string* error);
+  enum class Source { none, fallback, publisher, slate };
+  struct Feed {
+    std::unique_ptr<streaming::LivePlaylist> playlist;
+    Source source = Source::none;
+    Timer grace;
+    uint64_t runs = 0;
+  };
+
+  bool run(Broadcast& b, Source source, std::string* error);
   void stop_pipeline(Broadcast& b);
+  void grace_over(const std::string& id);
   std::string authorize(uint64_t connection, const std::string& stream_key);
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
   void on_ended(uint64_t connection, const std::string& why);
@@ -38,7 +58,8 @@ class MediaRouter {
   EventLoop& loop_;
   BroadcastMap& broadcasts_;
   const MediaConfig& media_;
-  streaming::BroadcastPipeline::Listener& listener_;
+  Announce announce_;
+  std::map<std::string, Feed> feeds_;
   std::map<uint64_t, std::string> publishers_;  // RTMP connection -> broadcast id
 };
 

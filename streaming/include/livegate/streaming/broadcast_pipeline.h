@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/streaming/live_playlist.h"
 
 namespace livegate::streaming {
 
@@ -32,11 +33,12 @@ struct FlvPushSource {};
 
 using PipelineSource = std::variant<TestSourceConfig, FlvPushSource>;
 
+// Where segments go. The playlist is not the pipeline's: a LivePlaylist owned by the broadcast
+// outlives pipelines, so a source change does not restart the viewers' timeline.
 struct HlsOutputConfig {
-  std::string dir;            // index.m3u8 and segments are written here
-  int segment_seconds = 2;    // also the keyframe interval, so every segment starts on one
-  int playlist_length = 6;    // segments listed in the live playlist
-  int max_files = 10;         // segments kept on disk (older ones are deleted)
+  std::string dir;             // segments are written here
+  int segment_seconds = 2;     // also the test source's keyframe interval
+  std::string segment_prefix;  // unique per pipeline run, so names never repeat
 };
 
 enum class PipelineState { starting, live, failed, stopped };
@@ -48,8 +50,8 @@ class BroadcastPipeline {
    public:
     virtual ~Listener() = default;
     virtual void on_pipeline_state(const std::string& broadcast, PipelineState state) = 0;
-    // The live playlist was rewritten; the first call means the first segment is playable.
-    virtual void on_playlist_written(const std::string& broadcast, int count) = 0;
+    // A segment file was closed and can be listed; the first one means the broadcast is playable.
+    virtual void on_segment(const std::string& broadcast, PlaylistSegment segment) = 0;
   };
 
   BroadcastPipeline(EventLoop& loop, std::string broadcast_id, PipelineSource source,
@@ -69,14 +71,13 @@ class BroadcastPipeline {
   PipelineState state() const { return state_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }
   const std::string& id() const { return id_; }
-  const std::string& playlist_path() const { return playlist_path_; }
   // The launch description the pipeline was built from (for logs and DOT dumps).
   std::string launch_description() const;
 
  private:
   static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer self);
-  static GOutputStream* on_get_playlist_stream(GstElement* sink, const gchar* location,
-                                               gpointer self);
+  void on_fragment_message(const GstStructure* s);
+  bool attach_segmenter(std::string* error);
   void set_state(PipelineState s);
 
   EventLoop& loop_;
@@ -85,12 +86,13 @@ class BroadcastPipeline {
   GstElement* appsrc_ = nullptr;
   HlsOutputConfig output_;
   Listener& listener_;
-  std::string playlist_path_;
   GstElement* pipeline_ = nullptr;
   guint bus_watch_ = 0;
   PipelineState state_ = PipelineState::stopped;
-  int playlists_written_ = 0;
+  int segments_ = 0;
   std::chrono::steady_clock::time_point started_at_{};
+  int64_t started_unix_ms_ = 0;
+  GstClockTime fragment_opened_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
