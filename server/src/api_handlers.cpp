@@ -31,6 +31,8 @@ void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond re
   if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
   nlohmann::json body = broadcast_summary(it->second);
   body["viewers"] = deps.hub.viewers(id);
+  body["source"] = it->second.source;
+  body["ingest"] = it->second.ingest ? it->second.ingest->snapshot() : nlohmann::json(nullptr);
   std::vector<commerce::Product> products = it->second.config.products;
   deps.orders.tally(id, [body = std::move(body), products = std::move(products),
                          respond = std::move(respond)](std::optional<commerce::Tally> tally,

@@ -42,9 +42,12 @@ bool MediaRouter::run(Broadcast& b, Source source, std::string* error) {
                                  .segment_prefix = prefix};
   b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop_, b.config.id, std::move(what), hls, *this);
   feed.source = source;
+  static constexpr const char* kNames[] = {"none", "fallback", "publisher", "slate"};
+  b.source = kNames[static_cast<int>(source)];
   if (!b.pipeline->start(error)) {
     b.pipeline.reset();
     feed.source = Source::none;
+    b.source = "none";
     return false;
   }
   return true;
@@ -56,7 +59,28 @@ void MediaRouter::stop_pipeline(Broadcast& b) {
   b.pipeline.reset();
 }
 
+void MediaRouter::log_ingest() {
+  for (const auto& [id, b] : broadcasts_) {
+    if (!b.ingest) continue;
+    const auto& s = *b.ingest;
+    const auto& v = s.video();
+    log("rtmp")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}", id,
+                      s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
+                      v ? v->height : 0);
+    // Segments are cut on keyframes: a long keyframe interval makes long segments and latency.
+    if (s.keyframe_interval_ms() > static_cast<uint32_t>(media_.segment_seconds) * 2000) {
+      log("rtmp")->warn("broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
+                        "encoder's keyframe interval to {} s", id, s.keyframe_interval_ms(),
+                        media_.segment_seconds, media_.segment_seconds);
+    }
+  }
+}
+
 bool MediaRouter::start_all(std::string* error) {
+  stats_timer_ = loop_.every(std::chrono::seconds(10), [this] {
+    log_ingest();
+    return true;
+  });
   for (auto& [id, b] : broadcasts_) {
     Feed& feed = feeds_[id];
     feed.playlist = std::make_unique<streaming::LivePlaylist>(
@@ -143,6 +167,7 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
     return "the server cannot take this stream now";
   }
   match->pipeline->push(streaming::flv_file_header());
+  match->ingest = std::make_unique<streaming::IngestStats>();
   match->publisher = connection;
   publishers_[connection] = id;
   log("rtmp")->info("broadcast {}: publisher {}", id, resumed ? "reconnected, resuming" : "connected");
@@ -158,6 +183,7 @@ std::string MediaRouter::on_media(uint64_t connection, streaming::FlvTag&& tag) 
     log("rtmp")->warn("broadcast {}: {}", it->second, *unsupported);
     return *unsupported;
   }
+  if (b->second.ingest) b->second.ingest->on_tag(tag);
   b->second.pipeline->push(streaming::flv_tag_bytes(tag));
   return {};
 }
@@ -170,6 +196,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   auto b = broadcasts_.find(id);
   if (b == broadcasts_.end()) return;
   b->second.publisher = 0;
+  b->second.ingest.reset();
   log("rtmp")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
                     media_.reconnect_grace_seconds);
   std::string error;
@@ -193,6 +220,7 @@ void MediaRouter::grace_over(const std::string& id) {
   log("streaming")->info("broadcast {}: no publisher within the grace period, ended", id);
   stop_pipeline(b->second);
   feeds_[id].source = Source::none;
+  b->second.source = "none";
   feeds_[id].playlist->end();
   announce_(id, "ended");
 }

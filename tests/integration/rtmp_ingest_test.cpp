@@ -149,7 +149,18 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   EXPECT_NE(streams.find("width=320"), std::string::npos) << streams;  // passed through, not re-encoded
   std::string body;
   http_get(server->port(), "/api/broadcasts/ingest", &body);
-  EXPECT_EQ(json::parse(body)["state"], "live");
+  json api = json::parse(body);
+  EXPECT_EQ(api["state"], "live");
+  EXPECT_EQ(api["source"], "publisher");
+  // Input probing from the publisher's own stream: -g 15 at 15 fps is a 1 s keyframe interval.
+  const json& in = api["ingest"];
+  EXPECT_EQ(in["video_codec"], "h264");
+  EXPECT_EQ(in["audio_codec"], "aac");
+  EXPECT_EQ(in["width"], 320);
+  EXPECT_EQ(in["height"], 180);
+  EXPECT_EQ(in["keyframe_interval_ms"], 1000);
+  EXPECT_NEAR(in["fps"].get<double>(), 15, 3);
+  EXPECT_GT(in["bitrate_kbps"].get<int>(), 10);
   EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(1)));
 }
 

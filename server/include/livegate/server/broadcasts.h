@@ -8,6 +8,7 @@
 
 #include "livegate/server/config.h"
 #include "livegate/streaming/broadcast_pipeline.h"
+#include "livegate/streaming/ingest_stats.h"
 
 namespace livegate::server {
 
@@ -16,6 +17,8 @@ struct Broadcast {
   std::string state = "starting";  // starting | live | ended (DESIGN.md's state event values)
   std::unique_ptr<streaming::BroadcastPipeline> pipeline;
   uint64_t publisher = 0;  // the RTMP connection feeding it, 0 when none
+  std::string source = "none";  // none | fallback | publisher | slate
+  std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
 
   std::string hls_url() const { return "/live/" + config.id + "/index.m3u8"; }
 };

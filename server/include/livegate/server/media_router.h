@@ -54,6 +54,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::string authorize(uint64_t connection, const std::string& stream_key);
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
   void on_ended(uint64_t connection, const std::string& why);
+  void log_ingest();
 
   EventLoop& loop_;
   BroadcastMap& broadcasts_;
@@ -61,6 +62,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   Announce announce_;
   std::map<std::string, Feed> feeds_;
   std::map<uint64_t, std::string> publishers_;  // RTMP connection -> broadcast id
+  Timer stats_timer_;
 };
 
 // Compares secrets in time independent of where they differ.
