@@ -16,6 +16,7 @@
 #include "livegate/server/http_server.h"
 #include "livegate/server/media_router.h"
 #include "livegate/streaming/rtmp_server.h"
+#include "livegate/streaming/srt_server.h"
 #include "livegate/server/room_snapshot.h"
 #include "livegate/streaming/plugin_check.h"
 
@@ -155,6 +156,23 @@ int run_app(const Config& config) {
     }
   }
 
+  std::unique_ptr<streaming::SrtServer> srt;
+  if (config.ingest.srt_enabled) {
+    srt = std::make_unique<streaming::SrtServer>(
+        loop,
+        streaming::SrtServerConfig{.bind = config.ingest.srt_bind,
+                                   .port = config.ingest.srt_port,
+                                   .latency_ms = config.ingest.srt_latency_ms},
+        media.srt_callbacks());
+    srt->set_keys(media.stream_keys());
+    if (!srt->start(&error)) {
+      log("srt")->critical("{}", error);
+      if (rtmp) rtmp->stop();
+      media.stop_all();
+      return 1;
+    }
+  }
+
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts) {
     std::printf("livegate: watch \"%s\" at http://%s:%d/watch/%s\n", b.config.title.c_str(),
@@ -172,6 +190,7 @@ int run_app(const Config& config) {
   // room, Redis and the embedded server.
   http.stop();
   if (rtmp) rtmp->stop();
+  if (srt) srt->stop();
   media.stop_all();
   log("server")->info("stopped cleanly");
   return 0;

@@ -19,7 +19,8 @@ MediaRouter::MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaC
                          Announce announce)
     : loop_(loop), broadcasts_(broadcasts), media_(media), announce_(std::move(announce)) {}
 
-bool MediaRouter::run(Broadcast& b, Source source, std::string* error) {
+bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
+                      streaming::PipelineSource push_source) {
   Feed& feed = feeds_[b.config.id];
   stop_pipeline(b);
   if (feed.playlist->ended()) {
@@ -28,7 +29,7 @@ bool MediaRouter::run(Broadcast& b, Source source, std::string* error) {
   } else if (feed.runs > 0) {
     feed.playlist->mark_discontinuity();
   }
-  streaming::PipelineSource what = streaming::FlvPushSource{};
+  streaming::PipelineSource what = std::move(push_source);
   if (source == Source::fallback || source == Source::slate) {
     streaming::TestSourceConfig test = b.config.source;
     if (source == Source::slate) test.title = media_.slate_text;
@@ -135,12 +136,36 @@ void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment s
 }
 
 streaming::RtmpServer::Callbacks MediaRouter::rtmp_callbacks() {
-  return {.authorize = [this](uint64_t c, const std::string& key) { return authorize(c, key); },
+  return {.authorize = [this](uint64_t c, const std::string& key) { return authorize(c, key, Transport::rtmp); },
           .media = [this](uint64_t c, streaming::FlvTag&& tag) { return on_media(c, std::move(tag)); },
           .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
 }
 
-std::string MediaRouter::authorize(uint64_t connection, const std::string& stream_key) {
+streaming::SrtServer::Callbacks MediaRouter::srt_callbacks() {
+  return {.authorize = [this](uint64_t c, const std::string& key) { return authorize(c, key, Transport::srt); },
+          .data = [this](uint64_t c, std::string&& bytes) { on_ts(c, std::move(bytes)); },
+          .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
+}
+
+std::set<std::string> MediaRouter::stream_keys() const {
+  std::set<std::string> keys;
+  for (const auto& [id, b] : broadcasts_) {
+    if (!b.config.stream_key.empty()) keys.insert(b.config.stream_key);
+  }
+  return keys;
+}
+
+void MediaRouter::on_ts(uint64_t connection, std::string&& bytes) {
+  auto it = publishers_.find(connection);
+  if (it == publishers_.end()) return;
+  auto b = broadcasts_.find(it->second);
+  if (b == broadcasts_.end() || !b->second.pipeline) return;
+  if (b->second.ingest) b->second.ingest->on_bytes(bytes.size());
+  b->second.pipeline->push(bytes);
+}
+
+std::string MediaRouter::authorize(uint64_t connection, const std::string& stream_key,
+                                   Transport transport) {
   Broadcast* match = nullptr;
   for (auto& [id, b] : broadcasts_) {
     // Every key is compared, always in full: timing says nothing about which one was close.
@@ -161,16 +186,19 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
   const bool resumed = feed.source == Source::slate;
   feed.grace.cancel();
   std::string error;
-  if (!run(*match, Source::publisher, &error)) {
+  if (!run(*match, Source::publisher, &error,
+           transport == Transport::rtmp ? streaming::PipelineSource{streaming::FlvPushSource{}}
+                                        : streaming::PipelineSource{streaming::TsPushSource{}})) {
     log("rtmp")->error("broadcast {}: cannot start passthrough: {}", id, error);
     if (match->config.fallback_test_source) run(*match, Source::fallback, &error);
     return "the server cannot take this stream now";
   }
-  match->pipeline->push(streaming::flv_file_header());
+  if (transport == Transport::rtmp) match->pipeline->push(streaming::flv_file_header());
   match->ingest = std::make_unique<streaming::IngestStats>();
   match->publisher = connection;
   publishers_[connection] = id;
-  log("rtmp")->info("broadcast {}: publisher {}", id, resumed ? "reconnected, resuming" : "connected");
+  log(transport == Transport::rtmp ? "rtmp" : "srt")
+      ->info("broadcast {}: publisher {}", id, resumed ? "reconnected, resuming" : "connected");
   return {};
 }
 
@@ -197,7 +225,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   if (b == broadcasts_.end()) return;
   b->second.publisher = 0;
   b->second.ingest.reset();
-  log("rtmp")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
+  log("streaming")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
                     media_.reconnect_grace_seconds);
   std::string error;
   if (!run(b->second, Source::slate, &error)) {

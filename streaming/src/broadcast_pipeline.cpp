@@ -50,10 +50,20 @@ std::string flv_passthrough() {
          std::string(kVideoOut) + "demux.audio ! queue ! aacparse" + kAudioOut;
 }
 
+// An SRT caller's MPEG-TS: demuxed and re-parsed only. The caps after the demuxer pick which
+// of its dynamic pads goes where.
+std::string ts_passthrough() {
+  return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
+         "! tsdemux name=demux "
+         "demux. ! video/x-h264 ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au" +
+         std::string(kVideoOut) + "demux. ! audio/mpeg ! queue ! aacparse" + kAudioOut;
+}
+
 }  // namespace
 
 std::string BroadcastPipeline::launch_description() const {
   if (std::holds_alternative<FlvPushSource>(source_)) return flv_passthrough();
+  if (std::holds_alternative<TsPushSource>(source_)) return ts_passthrough();
   const auto& s = std::get<TestSourceConfig>(source_);
   const int keyframe_interval = s.fps * output_.segment_seconds;
   // Named elements are configured after parsing (title text, paths), so no user string is ever
@@ -135,8 +145,9 @@ bool BroadcastPipeline::start(std::string* error) {
                            id_, test->width, test->height, test->fps, test->video_bitrate_kbps,
                            output_.segment_seconds);
   } else {
-    log("streaming")->info("broadcast {}: passthrough pipeline started (FLV in, HLS {} s segments)",
-                           id_, output_.segment_seconds);
+    log("streaming")->info("broadcast {}: passthrough pipeline started ({} in, HLS {} s segments)",
+                           id_, std::holds_alternative<FlvPushSource>(source_) ? "FLV" : "MPEG-TS",
+                           output_.segment_seconds);
   }
   return true;
 }
@@ -209,9 +220,9 @@ bool BroadcastPipeline::attach_segmenter(std::string* error) {
   return ok;
 }
 
-void BroadcastPipeline::push(std::string_view flv_bytes) {
-  if (!appsrc_ || flv_bytes.empty()) return;
-  GstBuffer* buffer = gst_buffer_new_memdup(flv_bytes.data(), flv_bytes.size());
+void BroadcastPipeline::push(std::string_view bytes) {
+  if (!appsrc_ || bytes.empty()) return;
+  GstBuffer* buffer = gst_buffer_new_memdup(bytes.data(), bytes.size());
   gst_app_src_push_buffer(GST_APP_SRC(appsrc_), buffer);  // takes the buffer
 }
 

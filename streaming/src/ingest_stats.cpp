@@ -172,6 +172,12 @@ void IngestStats::on_tag(const FlvTag& tag, Clock::time_point now) {
   expire(now);
 }
 
+void IngestStats::on_bytes(size_t bytes, Clock::time_point now) {
+  bytes_total_ += bytes;
+  samples_.push_back({now, bytes, false});
+  expire(now);
+}
+
 double IngestStats::bitrate_kbps(Clock::time_point now) const {
   expire(now);
   size_t bytes = 0;

@@ -17,7 +17,7 @@ const std::map<std::string, std::string>& required() {
       {"aacparse", "gstreamer1.0-plugins-good"},       {"splitmuxsink", "gstreamer1.0-plugins-good"},
       {"mpegtsmux", "gstreamer1.0-plugins-bad"},
       {"queue", "libgstreamer1.0-0"},                {"flvdemux", "gstreamer1.0-plugins-good"},
-      {"appsrc", "gstreamer1.0-plugins-base"}};
+      {"appsrc", "gstreamer1.0-plugins-base"},        {"tsdemux", "gstreamer1.0-plugins-bad"}};
   return elements;
 }
 }  // namespace

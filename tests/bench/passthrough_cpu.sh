@@ -39,7 +39,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 PIDS+=($!)
 {
   echo "http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}"
-  echo "ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT}"
+  echo "ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false}"
   echo "redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}"
   echo "media: {root: $WORK/media, segment_seconds: 2}"
   echo "log: {level: warn}"

@@ -153,6 +153,7 @@ export function configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot, 
     'ingest:',  // free loopback ports too: a test must not collide with a livegate already running here
     '  rtmp_bind: 127.0.0.1',
     `  rtmp_port: ${rtmpPort}`,
+    '  srt_bind: 127.0.0.1',
     `  srt_port: ${srtPort}`,
     'redis:',
     '  embedded: false',

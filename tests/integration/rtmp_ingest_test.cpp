@@ -284,3 +284,53 @@ TEST_F(RtmpIngest, DropShowsSlateReconnectResumesGraceEndsTheBroadcast) {
   ASSERT_TRUE(wait_for([&] { return state() == "ended"; }, std::chrono::seconds(15)));
   EXPECT_NE(playlist().find("#EXT-X-ENDLIST"), std::string::npos);
 }
+
+// SRT: the same broadcast and key, MPEG-TS over SRT instead of FLV over RTMP.
+TEST_F(RtmpIngest, SrtCallerWithStreamIdPublishes) {
+  publishers.push_back(std::make_unique<ChildProcess>());
+  const std::string srt_url = "srt://127.0.0.1:" + std::to_string(server->srt_port()) +
+                              "?streamid=" + kKey + "&latency=120000";
+  publishers.back()->start({"ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+                            "testsrc=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=440",
+                            "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+                            "-g", "15", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", srt_url},
+                           log_dir + "/ffmpeg-srt.log");
+  std::string playlist;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (http_get(server->port(), "/live/ingest/index.m3u8", &playlist) == 200 &&
+        segments_in(playlist).size() >= 2) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto segments = segments_in(playlist);
+  ASSERT_GE(segments.size(), 2u) << playlist;
+  std::string segment;
+  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
+  const std::string file = log_dir + "/srt-seg.ts";
+  std::ofstream(file, std::ios::binary) << segment;
+  const std::string streams = run("ffprobe -v error -show_entries stream=codec_name,width -of compact=p=0 '" + file + "' 2>&1");
+  EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
+  EXPECT_NE(streams.find("codec_name=aac"), std::string::npos) << streams;
+  EXPECT_TRUE(wait_log("[srt] broadcast ingest: publisher connected", std::chrono::seconds(1)));
+  std::string body;
+  http_get(server->port(), "/api/broadcasts/ingest", &body);
+  EXPECT_GT(json::parse(body)["ingest"]["bitrate_kbps"].get<int>(), 10);
+}
+
+TEST_F(RtmpIngest, SrtCallerWithWrongStreamIdIsRejectedInTheHandshake) {
+  publishers.push_back(std::make_unique<ChildProcess>());
+  ChildProcess& p = *publishers.back();
+  p.start({"ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
+           "-t", "5", "-c:v", "libx264", "-f", "mpegts",
+           "srt://127.0.0.1:" + std::to_string(server->srt_port()) + "?streamid=wrong-key-000000"},
+          log_dir + "/ffmpeg-srt-wrong.log");
+  EXPECT_TRUE(wait_log("caller refused in the handshake: unknown stream key", std::chrono::seconds(10)));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (p.running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(p.running());
+  EXPECT_EQ(http_get(server->port(), "/live/ingest/index.m3u8"), 404);
+}

@@ -38,6 +38,18 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+int free_udp_port() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 std::string make_temp_dir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
   char* made = mkdtemp(tmpl.data());
@@ -149,6 +161,7 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
     : dir_(make_temp_dir("livegate-test")) {
   port_ = free_port();
   rtmp_port_ = free_port();
+  srt_port_ = free_udp_port();
   media_root_ = dir_ + "/media";
   config_path_ = dir_ + "/livegate.yaml";
   const std::string src = LIVEGATE_SOURCE_DIR;
@@ -156,7 +169,7 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
   out << "http:\n  bind: 127.0.0.1\n  port: " << port_ << "\n  web_root: " << src
       << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n"
       << "redis:\n  embedded: false\n  host: 127.0.0.1\n  port: " << redis_port << "\n"
-      << "ingest:\n  rtmp_bind: 127.0.0.1\n  rtmp_port: " << rtmp_port_ << "\n"
+      << "ingest:\n  rtmp_bind: 127.0.0.1\n  rtmp_port: " << rtmp_port_ << "\n  srt_bind: 127.0.0.1\n  srt_port: " << srt_port_ << "\n"
       << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n  reconnect_grace_seconds: 3\n"
       << "log:\n  level: debug\n"
       << extra_yaml << "broadcasts:\n"

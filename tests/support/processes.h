@@ -12,6 +12,8 @@ namespace livegate::testing {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
+// A UDP port on 127.0.0.1 that was free a moment ago (SRT runs over UDP).
+int free_udp_port();
 // A fresh directory under /tmp, removed by the caller (or left for post-mortem on failure).
 std::string make_temp_dir(const std::string& prefix);
 bool wait_for_port(int port, std::chrono::milliseconds timeout);
@@ -59,6 +61,7 @@ class LivegateServer {
   void stop() { process_.stop(); }
   int port() const { return port_; }
   int rtmp_port() const { return rtmp_port_; }
+  int srt_port() const { return srt_port_; }
   const std::string& media_root() const { return media_root_; }
   std::string log() const;
 
@@ -69,6 +72,7 @@ class LivegateServer {
   std::string config_path_;
   int port_ = 0;
   int rtmp_port_ = 0;
+  int srt_port_ = 0;
 };
 
 // Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.

@@ -45,6 +45,9 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.ingest.rtmp_port, code.ingest.rtmp_port);
   EXPECT_EQ(file.ingest.srt_port, code.ingest.srt_port);
   EXPECT_EQ(file.ingest.rtmp_enabled, code.ingest.rtmp_enabled);
+  EXPECT_EQ(file.ingest.srt_enabled, code.ingest.srt_enabled);
+  EXPECT_EQ(file.ingest.srt_bind, code.ingest.srt_bind);
+  EXPECT_EQ(file.ingest.srt_latency_ms, code.ingest.srt_latency_ms);
   EXPECT_EQ(file.ingest.rtmp_bind, code.ingest.rtmp_bind);
   EXPECT_EQ(file.ingest.rtmp_app, code.ingest.rtmp_app);
   EXPECT_EQ(file.ingest.rtmp_max_connections, code.ingest.rtmp_max_connections);

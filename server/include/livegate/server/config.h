@@ -28,7 +28,10 @@ struct IngestConfig {
   int rtmp_port = 1935;
   std::string rtmp_app = "live";   // rtmp://host:1935/live/<stream key>
   size_t rtmp_max_connections = 64;
-  int srt_port = 9000;             // SRT listener (to come)
+  bool srt_enabled = true;
+  std::string srt_bind = "0.0.0.0";
+  int srt_port = 9000;             // srt://host:9000?streamid=<stream key>
+  int srt_latency_ms = 120;
 };
 
 struct RedisConfig {

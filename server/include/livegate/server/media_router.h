@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,7 @@
 #include "livegate/server/config.h"
 #include "livegate/streaming/live_playlist.h"
 #include "livegate/streaming/rtmp_server.h"
+#include "livegate/streaming/srt_server.h"
 
 namespace livegate::server {
 
@@ -35,6 +37,9 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   void stop_all();
 
   streaming::RtmpServer::Callbacks rtmp_callbacks();
+  streaming::SrtServer::Callbacks srt_callbacks();
+  // Stream keys of broadcasts that take publishers (for the SRT handshake check).
+  std::set<std::string> stream_keys() const;
 
   void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
   void on_segment(const std::string& broadcast, streaming::PlaylistSegment segment) override;
@@ -48,10 +53,13 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
     uint64_t runs = 0;
   };
 
-  bool run(Broadcast& b, Source source, std::string* error);
+  bool run(Broadcast& b, Source source, std::string* error,
+           streaming::PipelineSource push_source = streaming::FlvPushSource{});
   void stop_pipeline(Broadcast& b);
   void grace_over(const std::string& id);
-  std::string authorize(uint64_t connection, const std::string& stream_key);
+  enum class Transport { rtmp, srt };
+  std::string authorize(uint64_t connection, const std::string& stream_key, Transport transport);
+  void on_ts(uint64_t connection, std::string&& bytes);
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
   void on_ended(uint64_t connection, const std::string& why);
   void log_ingest();

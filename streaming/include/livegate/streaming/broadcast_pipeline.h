@@ -30,8 +30,10 @@ struct TestSourceConfig {
 // Media pushed in as an FLV byte stream (an RTMP publisher): H.264 + AAC passed through to HLS
 // without re-encoding.
 struct FlvPushSource {};
+// MPEG-TS pushed in (an SRT caller): H.264 + AAC passed through, likewise.
+struct TsPushSource {};
 
-using PipelineSource = std::variant<TestSourceConfig, FlvPushSource>;
+using PipelineSource = std::variant<TestSourceConfig, FlvPushSource, TsPushSource>;
 
 // Where segments go. The playlist is not the pipeline's: a LivePlaylist owned by the broadcast
 // outlives pipelines, so a source change does not restart the viewers' timeline.
@@ -65,8 +67,8 @@ class BroadcastPipeline {
   // Sends EOS so the playlist gets its last segment, waits for it (bounded), then goes to NULL.
   void stop(std::chrono::milliseconds eos_timeout = std::chrono::milliseconds(3000));
 
-  // FlvPushSource only: feeds FLV bytes (header first, then tags). Thread-safe, never blocks.
-  void push(std::string_view flv_bytes);
+  // Push sources only: feeds FLV (header first, then tags) or MPEG-TS bytes. Thread-safe.
+  void push(std::string_view bytes);
 
   PipelineState state() const { return state_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }

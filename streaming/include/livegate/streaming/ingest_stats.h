@@ -33,6 +33,8 @@ class IngestStats {
   explicit IngestStats(std::chrono::seconds window = std::chrono::seconds(5)) : window_(window) {}
 
   void on_tag(const FlvTag& tag, Clock::time_point now = Clock::now());
+  // Transports without FLV tags (SRT's MPEG-TS): only the bitrate is known.
+  void on_bytes(size_t bytes, Clock::time_point now = Clock::now());
   nlohmann::json snapshot(Clock::time_point now = Clock::now()) const;
 
   double bitrate_kbps(Clock::time_point now = Clock::now()) const;
