@@ -5,7 +5,8 @@ namespace livegate::server {
 nlohmann::json broadcast_summary(const Broadcast& b) {
   return {{"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
           {"mode", b.config.mode}, {"state", b.state},        {"currency", b.config.currency},
-          {"hls", b.hls_url()}};
+          {"hls", b.hls_url()},
+          {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
 }
 
 void handle_healthz(const ApiDeps& deps, Respond respond) {

@@ -185,6 +185,7 @@ Config parse(const YAML::Node& root) {
     s.read_range("max_files", c.media.max_files, 3, 10000);
     s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
     s.read("slate_text", c.media.slate_text);
+    s.read("record", c.media.record);
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }

@@ -78,6 +78,12 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     if (is_regular_file(deps.http.hls_js)) return respond(file_response(deps.http.hls_js));
     return respond(json_error(404, "hls.js is not installed (run npm ci)"));
   }
+  if (head == "vod" && parts.size() == 3) {
+    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
+      return respond(json_error(404, "no broadcast with this id"));
+    }
+    return serve_from(deps.media.root + "/vod/" + std::string(parts[1]), parts[2], respond);
+  }
   if (head == "live" && parts.size() == 3) {
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
       return respond(json_error(404, "no broadcast with this id"));

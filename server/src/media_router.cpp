@@ -24,10 +24,12 @@ bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
   Feed& feed = feeds_[b.config.id];
   stop_pipeline(b);
   if (feed.playlist->ended()) {
-    // A broadcast that ended and gets a publisher again starts a fresh timeline.
+    // A broadcast that ended and gets a publisher again starts a fresh timeline (and replay).
     feed.playlist->reset();
+    if (feed.recording) feed.recording->reset();
   } else if (feed.runs > 0) {
     feed.playlist->mark_discontinuity();
+    if (feed.recording) feed.recording->mark_discontinuity();
   }
   streaming::PipelineSource what = std::move(push_source);
   if (source == Source::fallback || source == Source::slate) {
@@ -89,6 +91,11 @@ bool MediaRouter::start_all(std::string* error) {
         static_cast<size_t>(media_.playlist_length),
         static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)));
     feed.playlist->reset();
+    if (media_.record) {
+      feed.recording = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
+          media_.root + "/vod/" + id, media_.segment_seconds));
+      feed.recording->reset();
+    }
     if (!b.config.fallback_test_source) {
       announce_(id, "waiting");
       continue;
@@ -107,6 +114,7 @@ void MediaRouter::stop_all() {
     if (auto it = feeds_.find(id); it != feeds_.end() && it->second.playlist) {
       it->second.grace.cancel();
       it->second.playlist->end();
+      if (it->second.recording) it->second.recording->end();
     }
   }
 }
@@ -122,6 +130,7 @@ void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment s
   if (it == feeds_.end() || !it->second.playlist) return;
   Feed& feed = it->second;
   const bool first = feed.playlist->segments().empty() && feed.playlist->media_sequence() == 0;
+  if (feed.recording) feed.recording->add_linked(media_.root + "/live/" + id, segment);
   feed.playlist->add(std::move(segment));
   if (first) {
     auto b = broadcasts_.find(id);
@@ -250,6 +259,7 @@ void MediaRouter::grace_over(const std::string& id) {
   feeds_[id].source = Source::none;
   b->second.source = "none";
   feeds_[id].playlist->end();
+  if (feeds_[id].recording) feeds_[id].recording->end();
   announce_(id, "ended");
 }
 

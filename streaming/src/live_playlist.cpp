@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include <cmath>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +31,27 @@ LivePlaylist::LivePlaylist(std::string dir, int target_duration, size_t window, 
       target_duration_(target_duration),
       window_size_(window),
       keep_extra_(keep_extra) {}
+
+LivePlaylist LivePlaylist::recording(std::string dir, int target_duration) {
+  LivePlaylist p(std::move(dir), target_duration, SIZE_MAX, SIZE_MAX);
+  p.event_ = true;
+  return p;
+}
+
+void LivePlaylist::add_linked(const std::string& live_dir, PlaylistSegment segment) {
+  if (ended_) return;
+  std::error_code ec;
+  std::filesystem::create_hard_link(live_dir + "/" + segment.uri, dir_ + "/" + segment.uri, ec);
+  if (ec) {
+    // Another filesystem: a copy is the fallback (segments are a few hundred KB).
+    std::filesystem::copy_file(live_dir + "/" + segment.uri, dir_ + "/" + segment.uri, ec);
+  }
+  if (ec) {
+    log("streaming")->error("recording: cannot keep {}: {}", segment.uri, ec.message());
+    return;
+  }
+  add(std::move(segment));
+}
 
 void LivePlaylist::reset() {
   std::error_code ec;
@@ -76,6 +98,7 @@ std::string LivePlaylist::render() const {
   int target = target_duration_;
   for (const auto& s : window_) target = std::max(target, static_cast<int>(std::lround(s.duration)));
   std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n";
+  if (event_) out += "#EXT-X-PLAYLIST-TYPE:EVENT\n";
   out += "#EXT-X-TARGETDURATION:" + std::to_string(target) + "\n";
   out += "#EXT-X-MEDIA-SEQUENCE:" + std::to_string(media_sequence_) + "\n";
   out += "#EXT-X-DISCONTINUITY-SEQUENCE:" + std::to_string(discontinuity_sequence_) + "\n";

@@ -283,6 +283,27 @@ TEST_F(RtmpIngest, DropShowsSlateReconnectResumesGraceEndsTheBroadcast) {
   publishers.back()->kill_hard();  // and gone for good: grace is 3 s in tests
   ASSERT_TRUE(wait_for([&] { return state() == "ended"; }, std::chrono::seconds(15)));
   EXPECT_NE(playlist().find("#EXT-X-ENDLIST"), std::string::npos);
+
+  // The replay: every segment since the start, as a finished playlist players open as VOD.
+  std::string body;
+  http_get(server->port(), "/api/broadcasts/ingest", &body);
+  EXPECT_EQ(json::parse(body)["hls"], "/vod/ingest/index.m3u8");
+  std::string vod;
+  ASSERT_EQ(http_get(server->port(), "/vod/ingest/index.m3u8", &vod), 200);
+  EXPECT_NE(vod.find("#EXT-X-PLAYLIST-TYPE:EVENT"), std::string::npos) << vod;
+  EXPECT_NE(vod.find("#EXT-X-MEDIA-SEQUENCE:0"), std::string::npos) << vod;
+  EXPECT_NE(vod.find("#EXT-X-DISCONTINUITY"), std::string::npos) << vod;
+  EXPECT_NE(vod.find("#EXT-X-ENDLIST"), std::string::npos) << vod;
+  const auto vod_segments = segments_in(vod);
+  EXPECT_GT(vod_segments.size(), segments_in(playlist()).size());
+  for (const auto& seg : vod_segments) {
+    EXPECT_EQ(http_get(server->port(), "/vod/ingest/" + seg), 200) << seg;
+  }
+  const std::string duration = run("ffprobe -v error -show_entries format=duration -of csv=p=0 "
+                                   "'http://127.0.0.1:" + std::to_string(server->port()) +
+                                   "/vod/ingest/index.m3u8' 2>&1");
+  std::printf("[ figures ] replay of %zu segments, ffprobe duration %s", vod_segments.size(), duration.c_str());
+  EXPECT_GT(std::atof(duration.c_str()), 5.0) << duration;
 }
 
 // SRT: the same broadcast and key, MPEG-TS over SRT instead of FLV over RTMP.

@@ -20,7 +20,10 @@ struct Broadcast {
   std::string source = "none";  // none | fallback | publisher | slate
   std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
 
-  std::string hls_url() const { return "/live/" + config.id + "/index.m3u8"; }
+  // After the end, players get the recording: the whole broadcast, from the start.
+  std::string hls_url() const {
+    return state == "ended" ? "/vod/" + config.id + "/index.m3u8" : "/live/" + config.id + "/index.m3u8";
+  }
 };
 
 using BroadcastMap = std::map<std::string, Broadcast>;

@@ -51,6 +51,7 @@ struct MediaConfig {
   int max_files = 10;
   int reconnect_grace_seconds = 60;  // a dropped publisher may come back this long (slate shown)
   std::string slate_text = "We'll be right back";
+  bool record = true;  // keep every segment for the replay at /vod/<id>/index.m3u8
 };
 
 struct ChatConfig {

@@ -48,6 +48,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   enum class Source { none, fallback, publisher, slate };
   struct Feed {
     std::unique_ptr<streaming::LivePlaylist> playlist;
+    std::unique_ptr<streaming::LivePlaylist> recording;  // everything since start: the replay
     Source source = Source::none;
     Timer grace;
     uint64_t runs = 0;

@@ -25,6 +25,12 @@ class LivePlaylist {
   // kept on disk after they left the window.
   LivePlaylist(std::string dir, int target_duration, size_t window, size_t keep_extra = 4);
 
+  // A recording: every segment stays listed and on disk (EXT-X-PLAYLIST-TYPE:EVENT); once
+  // ended, players treat it as a VOD. Segments are hard links of the live ones (no copy).
+  static LivePlaylist recording(std::string dir, int target_duration);
+  // For recordings: links the live segment file into this playlist's directory, then adds it.
+  void add_linked(const std::string& live_dir, PlaylistSegment segment);
+
   // Removes old playlists and segments (a new process is a new timeline).
   void reset();
   // The next segment begins a new timeline (new source, new timestamps).
@@ -53,6 +59,7 @@ class LivePlaylist {
   uint64_t discontinuity_sequence_ = 0;
   bool pending_discontinuity_ = false;
   bool ended_ = false;
+  bool event_ = false;
 };
 
 }  // namespace livegate::streaming
