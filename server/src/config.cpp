@@ -186,6 +186,8 @@ Config parse(const YAML::Node& root) {
     s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
     s.read("slate_text", c.media.slate_text);
     s.read("record", c.media.record);
+    s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
+    s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }

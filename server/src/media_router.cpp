@@ -17,7 +17,11 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 MediaRouter::MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media,
                          Announce announce)
-    : loop_(loop), broadcasts_(broadcasts), media_(media), announce_(std::move(announce)) {}
+    : loop_(loop),
+      broadcasts_(broadcasts),
+      media_(media),
+      announce_(std::move(announce)),
+      thumbnails_(loop, media.thumbnail_width) {}
 
 bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
                       streaming::PipelineSource push_source) {
@@ -130,7 +134,14 @@ void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment s
   if (it == feeds_.end() || !it->second.playlist) return;
   Feed& feed = it->second;
   const bool first = feed.playlist->segments().empty() && feed.playlist->media_sequence() == 0;
-  if (feed.recording) feed.recording->add_linked(media_.root + "/live/" + id, segment);
+  const std::string live_dir = media_.root + "/live/" + id;
+  if (feed.recording) feed.recording->add_linked(live_dir, segment);
+  // A segment starts on a keyframe: its first frame is the thumbnail, made off the loop.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - feed.last_thumbnail >= std::chrono::seconds(media_.thumbnail_seconds)) {
+    feed.last_thumbnail = now;
+    thumbnails_.request(live_dir + "/" + segment.uri, live_dir + "/thumb.jpg");
+  }
   feed.playlist->add(std::move(segment));
   if (first) {
     auto b = broadcasts_.find(id);

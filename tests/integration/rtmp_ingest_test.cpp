@@ -162,6 +162,23 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   EXPECT_NEAR(in["fps"].get<double>(), 15, 3);
   EXPECT_GT(in["bitrate_kbps"].get<int>(), 10);
   EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(1)));
+
+  // The thumbnail, made with the FFmpeg libraries from the first segment's keyframe.
+  std::string jpeg, headers;
+  const auto thumb_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (http_get(server->port(), "/live/ingest/thumb.jpg", &jpeg, &headers) != 200 &&
+         std::chrono::steady_clock::now() < thumb_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GT(jpeg.size(), 1000u);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[0]), 0xFF);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[1]), 0xD8);
+  EXPECT_NE(headers.find("content-type: image/jpeg"), std::string::npos);
+  const std::string thumb = log_dir + "/thumb.jpg";
+  std::ofstream(thumb, std::ios::binary) << jpeg;
+  const std::string probe = run("ffprobe -v error -show_entries stream=codec_name,width,height -of compact=p=0 '" + thumb + "' 2>&1");
+  EXPECT_NE(probe.find("codec_name=mjpeg"), std::string::npos) << probe;
+  EXPECT_NE(probe.find("width=320"), std::string::npos) << probe;
 }
 
 TEST_F(RtmpIngest, WrongKeyIsRefusedAndLogged) {

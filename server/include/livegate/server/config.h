@@ -52,6 +52,8 @@ struct MediaConfig {
   int reconnect_grace_seconds = 60;  // a dropped publisher may come back this long (slate shown)
   std::string slate_text = "We'll be right back";
   bool record = true;  // keep every segment for the replay at /vod/<id>/index.m3u8
+  int thumbnail_seconds = 10;  // /live/<id>/thumb.jpg refreshed this often
+  int thumbnail_width = 640;
 };
 
 struct ChatConfig {

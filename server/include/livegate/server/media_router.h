@@ -19,6 +19,7 @@
 #include "livegate/streaming/live_playlist.h"
 #include "livegate/streaming/rtmp_server.h"
 #include "livegate/streaming/srt_server.h"
+#include "livegate/streaming/thumbnailer.h"
 
 namespace livegate::server {
 
@@ -52,6 +53,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
     Source source = Source::none;
     Timer grace;
     uint64_t runs = 0;
+    std::chrono::steady_clock::time_point last_thumbnail{};
   };
 
   bool run(Broadcast& b, Source source, std::string* error,
@@ -72,6 +74,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::map<std::string, Feed> feeds_;
   std::map<uint64_t, std::string> publishers_;  // RTMP connection -> broadcast id
   Timer stats_timer_;
+  streaming::Thumbnailer thumbnails_;
 };
 
 // Compares secrets in time independent of where they differ.
