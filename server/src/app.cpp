@@ -10,6 +10,7 @@
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
 #include "livegate/common/redis_client.h"
+#include "livegate/server/broadcast_admin.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/embedded_redis.h"
 #include "livegate/server/http_routes.h"
@@ -172,6 +173,23 @@ int run_app(const Config& config) {
       return 1;
     }
   }
+
+  media.set_disconnect([&](uint64_t connection) {
+    if (connection >= streaming::SrtServer::kFirstId) {
+      if (srt) srt->disconnect(connection);
+    } else if (rtmp) {
+      rtmp->disconnect(connection, "the broadcast ended");
+    }
+  });
+  AdminDeps admin{.broadcasts = broadcasts,
+                  .orders = orders,
+                  .hub = hub,
+                  .media = media,
+                  .config = config,
+                  .keys_changed = [&] { if (srt) srt->set_keys(media.stream_keys()); },
+                  .rtmp_port = [&] { return rtmp ? rtmp->port() : 0; },
+                  .srt_port = [&] { return srt ? srt->port() : 0; }};
+  deps.admin = &admin;
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts) {

@@ -155,6 +155,7 @@ Config parse(const YAML::Node& root) {
     s.read("web_root", c.http.web_root);
     s.read("hls_js", c.http.hls_js);
     s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
+    s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
   }
   {
     Section s(top.child("ingest"), "ingest");
@@ -207,6 +208,13 @@ Config parse(const YAML::Node& root) {
     s.read_range<size_t>("max_batch", c.commerce.max_batch, 1, 1000);
   }
   {
+    Section s(top.child("auth"), "auth");
+    s.read("seller_token", c.auth.seller_token);
+    if (!c.auth.seller_token.empty() && c.auth.seller_token.size() < 16) {
+      s.fail("seller_token", "must be at least 16 characters (or empty to disable the seller API)");
+    }
+  }
+  {
     Section s(top.child("log"), "log");
     s.read("level", c.log_level);
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -250,6 +258,17 @@ Config load_config_file(const std::string& path) {
   } catch (const ConfigError& e) {
     throw ConfigError(path + ": " + e.what());
   }
+}
+
+BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError("not valid JSON: " + e.msg);
+  }
+  if (!node || !node.IsMap()) throw ConfigError("the body must be a JSON object");
+  return read_broadcast(node, "", commerce);
 }
 
 chat::HubLimits hub_limits(const ChatConfig& c) {

@@ -49,6 +49,18 @@ void serve_from(const std::string& root, std::string_view relative, Respond& res
 void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond) {
   const auto parts = split_path(request.path);
   const std::string& web = deps.http.web_root;
+  if (request.method == "POST" && deps.admin && parts.size() >= 2 && parts[0] == "api" &&
+      parts[1] == "broadcasts") {
+    if (parts.size() == 2) return handle_create_broadcast(*deps.admin, request, std::move(respond));
+    if (!authorize_seller(deps.admin->config.auth, request, respond)) return;
+    if (parts.size() == 4 && parts[3] == "end") {
+      return handle_end_broadcast(*deps.admin, std::string(parts[2]), std::move(respond));
+    }
+    if (parts.size() == 4 && parts[3] == "key") {
+      return handle_rotate_key(*deps.admin, std::string(parts[2]), std::move(respond));
+    }
+    return respond(json_error(404, "no such API endpoint"));
+  }
   if (request.method != "GET") {
     return respond(json_error(405, request.method + " is not allowed here"));
   }

@@ -154,6 +154,29 @@ int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void
       self->pending_.erase(it);
       return self->deliver(wsi, *response);
     }
+    case LWS_CALLBACK_HTTP_BODY: {
+      auto it = session ? self->pending_.find(*session) : self->pending_.end();
+      if (it == self->pending_.end()) return -1;
+      Pending& p = it->second;
+      if (p.request.body.size() + len > self->config_.max_body_bytes) {
+        p.body_too_large = true;  // keep reading, answer 413 at the end
+      } else {
+        p.request.body.append(static_cast<const char*>(in), len);
+      }
+      return 0;
+    }
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
+      if (!session || !self->pending_.contains(*session)) return -1;
+      Pending& p = self->pending_[*session];
+      if (p.body_too_large) {
+        p.response = std::make_unique<HttpResponse>(json_error(
+            413, "the body is larger than " + std::to_string(self->config_.max_body_bytes) + " bytes"));
+        auto response = std::move(p.response);
+        self->pending_.erase(*session);
+        return self->deliver(wsi, *response);
+      }
+      return self->dispatch(wsi, *session);
+    }
     case LWS_CALLBACK_HTTP_FILE_COMPLETION:
       return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
@@ -169,9 +192,28 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   *session = id;
   Pending& pending = pending_[id];
   pending.wsi = wsi;
+  pending.request.method = method_of(wsi);
+  pending.request.path = uri_of(wsi);
+  if (const int len = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION); len > 0 && len < 4096) {
+    std::string auth(static_cast<size_t>(len) + 1, '\0');
+    if (lws_hdr_copy(wsi, auth.data(), len + 1, WSI_TOKEN_HTTP_AUTHORIZATION) >= 0) {
+      auth.resize(static_cast<size_t>(len));
+      pending.request.authorization = std::move(auth);
+    }
+  }
+  log("http")->debug("{} {}", pending.request.method, pending.request.path);
+  // Requests with a body are dispatched when it is complete (LWS_CALLBACK_HTTP_BODY_COMPLETION).
+  if (pending.request.method == "POST" || pending.request.method == "PUT" ||
+      pending.request.method == "PATCH") {
+    return 0;
+  }
+  return dispatch(wsi, id);
+}
+
+int HttpServer::dispatch(lws* wsi, uint64_t id) {
+  Pending& pending = pending_[id];
   pending.in_callback = true;
-  HttpRequest request{method_of(wsi), uri_of(wsi)};
-  log("http")->debug("{} {}", request.method, request.path);
+  const HttpRequest request = std::move(pending.request);
   std::weak_ptr<bool> alive = alive_;
   handler_(request, [this, id, alive](HttpResponse response) {
     if (auto a = alive.lock(); !a || !*a) return;

@@ -83,33 +83,69 @@ void MediaRouter::log_ingest() {
   }
 }
 
+bool MediaRouter::open_feed(Broadcast& b, std::string* error) {
+  const std::string& id = b.config.id;
+  Feed& feed = feeds_[id];
+  feed.playlist = std::make_unique<streaming::LivePlaylist>(
+      media_.root + "/live/" + id, media_.segment_seconds,
+      static_cast<size_t>(media_.playlist_length),
+      static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)));
+  feed.playlist->reset();
+  if (media_.record) {
+    feed.recording = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
+        media_.root + "/vod/" + id, media_.segment_seconds));
+    feed.recording->reset();
+  }
+  if (!b.config.fallback_test_source) {
+    announce_(id, "waiting");
+    return true;
+  }
+  if (!run(b, Source::fallback, error)) {
+    *error = "broadcast " + id + ": " + *error;
+    return false;
+  }
+  return true;
+}
+
 bool MediaRouter::start_all(std::string* error) {
   stats_timer_ = loop_.every(std::chrono::seconds(10), [this] {
     log_ingest();
     return true;
   });
   for (auto& [id, b] : broadcasts_) {
-    Feed& feed = feeds_[id];
-    feed.playlist = std::make_unique<streaming::LivePlaylist>(
-        media_.root + "/live/" + id, media_.segment_seconds,
-        static_cast<size_t>(media_.playlist_length),
-        static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)));
-    feed.playlist->reset();
-    if (media_.record) {
-      feed.recording = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
-          media_.root + "/vod/" + id, media_.segment_seconds));
-      feed.recording->reset();
-    }
-    if (!b.config.fallback_test_source) {
-      announce_(id, "waiting");
-      continue;
-    }
-    if (!run(b, Source::fallback, error)) {
-      *error = "broadcast " + id + ": " + *error;
-      return false;
-    }
+    if (!open_feed(b, error)) return false;
   }
   return true;
+}
+
+bool MediaRouter::add(const std::string& id, std::string* error) {
+  auto b = broadcasts_.find(id);
+  if (b == broadcasts_.end()) {
+    *error = "no broadcast " + id;
+    return false;
+  }
+  return open_feed(b->second, error);
+}
+
+void MediaRouter::end(const std::string& id) {
+  auto b = broadcasts_.find(id);
+  auto feed = feeds_.find(id);
+  if (b == broadcasts_.end() || feed == feeds_.end()) return;
+  if (b->second.publisher != 0) {
+    const uint64_t connection = b->second.publisher;
+    publishers_.erase(connection);
+    b->second.publisher = 0;
+    b->second.ingest.reset();
+    if (disconnect_) disconnect_(connection);
+  }
+  feed->second.grace.cancel();
+  stop_pipeline(b->second);
+  feed->second.source = Source::none;
+  b->second.source = "none";
+  feed->second.playlist->end();
+  if (feed->second.recording) feed->second.recording->end();
+  log("streaming")->info("broadcast {}: ended by the seller", id);
+  announce_(id, "ended");
 }
 
 void MediaRouter::stop_all() {

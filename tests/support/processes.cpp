@@ -202,13 +202,17 @@ std::string LivegateServer::log() const {
   return s.str();
 }
 
-int http_get(int port, const std::string& path, std::string* body, std::string* headers) {
+int http_request(int port, const std::string& method, const std::string& path,
+                 const std::string& request_body, const std::vector<std::string>& request_headers,
+                 std::string* body, std::string* headers) {
   int fd = connect_loopback(port);
   if (fd < 0) return 0;
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  const std::string request =
-      "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& h : request_headers) request += h + "\r\n";
+  if (method != "GET") request += "Content-Length: " + std::to_string(request_body.size()) + "\r\n";
+  request += "\r\n" + request_body;
   if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) {
     close(fd);
     return 0;
@@ -223,6 +227,10 @@ int http_get(int port, const std::string& path, std::string* body, std::string* 
   if (headers) *headers = response.substr(0, header_end);
   if (body) *body = response.substr(header_end + 4);
   return std::atoi(response.c_str() + 9);
+}
+
+int http_get(int port, const std::string& path, std::string* body, std::string* headers) {
+  return http_request(port, "GET", path, {}, {}, body, headers);
 }
 
 }  // namespace livegate::testing

@@ -75,6 +75,12 @@ class LivegateServer {
   int srt_port_ = 0;
 };
 
+// Blocking HTTP/1.1 request on 127.0.0.1 (request_headers as "Name: value"); returns the status
+// (0 on failure) and fills body/headers.
+int http_request(int port, const std::string& method, const std::string& path,
+                 const std::string& request_body, const std::vector<std::string>& request_headers,
+                 std::string* body = nullptr, std::string* headers = nullptr);
+
 // Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.
 int http_get(int port, const std::string& path, std::string* body = nullptr,
              std::string* headers = nullptr);

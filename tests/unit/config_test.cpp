@@ -73,6 +73,8 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.commerce.max_qty_per_order, code.commerce.max_qty_per_order);
   EXPECT_EQ(file.commerce.max_batch, code.commerce.max_batch);
   EXPECT_EQ(file.log_level, code.log_level);
+  EXPECT_EQ(file.http.max_body_bytes, code.http.max_body_bytes);
+  EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
 }
 
 TEST(Config, DemoConfigLoads) {

@@ -20,6 +20,13 @@ struct HttpConfig {
   std::string web_root = "web-player";
   std::string hls_js = "node_modules/hls.js/dist/hls.light.min.js";
   size_t max_connections = 20000;
+  size_t max_body_bytes = 65536;  // REST request bodies; larger ones get 413
+};
+
+struct AuthConfig {
+  // Bearer token for the seller REST API (create/end broadcasts, rotate keys). Empty: those
+  // endpoints answer 403. Stands in until JWT roles arrive (issue 8).
+  std::string seller_token;
 };
 
 struct IngestConfig {
@@ -91,6 +98,7 @@ struct Config {
   MediaConfig media;
   ChatConfig chat;
   CommerceConfig commerce;
+  AuthConfig auth;
   std::string log_level = "info";
   std::vector<BroadcastConfig> broadcasts;
 };
@@ -102,6 +110,8 @@ class ConfigError : public std::runtime_error {
 };
 
 Config load_config_file(const std::string& path);
+// One broadcast from YAML or JSON text (JSON is YAML), with the same checks as the config file.
+BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce);
 Config load_config_text(const std::string& yaml_text);
 
 chat::HubLimits hub_limits(const ChatConfig& c);

@@ -3,6 +3,7 @@
 // be read in one place.
 
 #include "livegate/server/api_handlers.h"
+#include "livegate/server/broadcast_admin.h"
 #include "livegate/server/http_server.h"
 
 namespace livegate::server {
@@ -11,6 +12,7 @@ struct RouteDeps {
   ApiDeps api;
   const HttpConfig& http;
   const MediaConfig& media;
+  const AdminDeps* admin = nullptr;  // the seller API, when wired
 };
 
 void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond);

@@ -20,6 +20,8 @@ namespace livegate::server {
 struct HttpRequest {
   std::string method;  // GET, POST, ...
   std::string path;    // decoded, without the query string
+  std::string authorization;  // the Authorization header, if any
+  std::string body;           // POST/PUT bodies, at most HttpConfig::max_body_bytes
 };
 
 struct HttpResponse {
@@ -55,9 +57,12 @@ class HttpServer {
     lws* wsi = nullptr;
     bool in_callback = false;
     std::unique_ptr<HttpResponse> response;
+    HttpRequest request;  // kept while a body arrives
+    bool body_too_large = false;
   };
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int on_request(lws* wsi, uint64_t* session);
+  int dispatch(lws* wsi, uint64_t id);
   int deliver(lws* wsi, const HttpResponse& r);
 
   EventLoop& loop_;

@@ -36,6 +36,12 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   bool start_all(std::string* error);
   // Ends every pipeline and playlist (EXT-X-ENDLIST): the server is going away.
   void stop_all();
+  // A broadcast created at run time: its playlists, then its fallback if it has one.
+  bool add(const std::string& id, std::string* error);
+  // Ends one broadcast now: its publisher is disconnected, playlists get EXT-X-ENDLIST.
+  void end(const std::string& id);
+  // How to drop a publisher's connection, per transport (bound by the composition root).
+  void set_disconnect(std::function<void(uint64_t connection)> disconnect) { disconnect_ = std::move(disconnect); }
 
   streaming::RtmpServer::Callbacks rtmp_callbacks();
   streaming::SrtServer::Callbacks srt_callbacks();
@@ -66,6 +72,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
   void on_ended(uint64_t connection, const std::string& why);
   void log_ingest();
+  bool open_feed(Broadcast& b, std::string* error);
 
   EventLoop& loop_;
   BroadcastMap& broadcasts_;
@@ -74,6 +81,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::map<std::string, Feed> feeds_;
   std::map<uint64_t, std::string> publishers_;  // RTMP connection -> broadcast id
   Timer stats_timer_;
+  std::function<void(uint64_t)> disconnect_;
   streaming::Thumbnailer thumbnails_;
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+// The seller's REST API for broadcasts: create one (with a fresh stream key), end it, rotate its
+// key. Every call needs "Authorization: Bearer <auth.seller_token>".
+//   POST /api/broadcasts            body: a broadcast as in the config file, in JSON
+//   POST /api/broadcasts/{id}/end
+//   POST /api/broadcasts/{id}/key   (answers the new key; the old one stops working)
+
+#include <functional>
+
+#include "livegate/chat/hub.h"
+#include "livegate/commerce/order_desk.h"
+#include "livegate/server/broadcasts.h"
+#include "livegate/server/config.h"
+#include "livegate/server/http_server.h"
+#include "livegate/server/media_router.h"
+
+namespace livegate::server {
+
+struct AdminDeps {
+  BroadcastMap& broadcasts;
+  commerce::OrderDesk& orders;
+  chat::Hub& hub;
+  MediaRouter& media;
+  const Config& config;
+  std::function<void()> keys_changed;  // e.g. refresh the SRT handshake's key set
+  std::function<int()> rtmp_port;      // for the publish URLs in answers
+  std::function<int()> srt_port;
+};
+
+// False (after answering 401/403) when the request does not carry the seller token.
+bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond);
+
+void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond);
+void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond);
+void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond);
+
+// 24 characters of [A-Za-z0-9] from the system's CSPRNG.
+std::string new_stream_key();
+
+}  // namespace livegate::server

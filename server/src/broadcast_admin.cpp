@@ -1,0 +1,106 @@
+#include "livegate/server/broadcast_admin.h"
+
+#include <random>
+
+#include "livegate/common/log.h"
+
+namespace livegate::server {
+
+std::string new_stream_key() {
+  static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device rd;  // getrandom(2) on Linux
+  std::uniform_int_distribution<int> pick(0, sizeof(kChars) - 2);
+  std::string key;
+  for (int i = 0; i < 24; ++i) key += kChars[pick(rd)];
+  return key;
+}
+
+bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond) {
+  if (auth.seller_token.empty()) {
+    respond(json_error(403, "the seller API is disabled (set auth.seller_token)"));
+    return false;
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!request.authorization.starts_with(kBearer)) {
+    HttpResponse r = json_error(401, "send Authorization: Bearer <seller token>");
+    r.headers.emplace_back("www-authenticate", "Bearer");
+    respond(std::move(r));
+    return false;
+  }
+  if (!constant_time_equal(request.authorization.substr(kBearer.size()), auth.seller_token)) {
+    log("http")->warn("seller API: wrong token for {} {}", request.method, request.path);
+    respond(json_error(403, "wrong seller token"));
+    return false;
+  }
+  return true;
+}
+
+namespace {
+nlohmann::json publish_info(const AdminDeps& deps, const Broadcast& b) {
+  nlohmann::json j = broadcast_summary(b);
+  j["stream_key"] = b.config.stream_key;
+  j["rtmp_url"] = "rtmp://<host>:" + std::to_string(deps.rtmp_port()) + "/" +
+                  deps.config.ingest.rtmp_app + "/" + b.config.stream_key;
+  j["srt_url"] = "srt://<host>:" + std::to_string(deps.srt_port()) + "?streamid=" + b.config.stream_key;
+  return j;
+}
+}  // namespace
+
+void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond) {
+  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  BroadcastConfig config;
+  try {
+    config = parse_broadcast(request.body, deps.config.commerce);
+  } catch (const ConfigError& e) {
+    return respond(json_error(400, e.what()));
+  }
+  if (deps.broadcasts.contains(config.id)) {
+    return respond(json_error(409, "a broadcast with id '" + config.id + "' exists"));
+  }
+  if (config.stream_key.empty()) config.stream_key = new_stream_key();
+  for (const auto& [id, b] : deps.broadcasts) {
+    if (constant_time_equal(b.config.stream_key, config.stream_key)) {
+      return respond(json_error(409, "that stream key is in use"));
+    }
+  }
+  const std::string id = config.id;
+  Broadcast& b = deps.broadcasts[id];
+  b.config = std::move(config);
+  b.state = "starting";
+  deps.orders.open_shop(id, commerce::Catalog(b.config.products),
+                        [deps, id, respond = std::move(respond)](const std::string& error) {
+                          auto it = deps.broadcasts.find(id);
+                          if (it == deps.broadcasts.end()) return;
+                          if (!error.empty()) {
+                            deps.broadcasts.erase(it);
+                            return respond(json_error(503, "cannot open the shop: " + error));
+                          }
+                          deps.hub.open_room(id);
+                          std::string media_error;
+                          if (!deps.media.add(id, &media_error)) {
+                            log("streaming")->error("{}", media_error);
+                          }
+                          deps.keys_changed();
+                          log("http")->info("broadcast {} created", id);
+                          respond(json_response(201, publish_info(deps, it->second).dump()));
+                        });
+}
+
+void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond) {
+  auto it = deps.broadcasts.find(id);
+  if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
+  if (it->second.state == "ended") return respond(json_error(409, "the broadcast has already ended"));
+  deps.media.end(id);
+  respond(json_response(200, broadcast_summary(it->second).dump()));
+}
+
+void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond) {
+  auto it = deps.broadcasts.find(id);
+  if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
+  it->second.config.stream_key = new_stream_key();
+  deps.keys_changed();
+  log("http")->info("broadcast {}: stream key rotated", id);
+  respond(json_response(200, publish_info(deps, it->second).dump()));
+}
+
+}  // namespace livegate::server

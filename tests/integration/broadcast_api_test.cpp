@@ -1,0 +1,137 @@
+// The seller's REST API for broadcasts, against a real livegate, redis-server and ffmpeg publisher:
+// auth, validation, create → publish with the returned key → live, key rotation, end.
+
+#include "ingest_fixture.h"
+
+using namespace livegate::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kToken = "seller-token-for-tests-0123456789";
+
+class BroadcastApi : public IngestFixture {
+ protected:
+  std::string extra_yaml() const override {
+    return std::string("auth:\n  seller_token: ") + kToken + "\n";
+  }
+
+  int post(const std::string& path, const std::string& body, json* answer,
+           const std::string& token = kToken) {
+    std::vector<std::string> headers = {"Content-Type: application/json"};
+    if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+    std::string out;
+    const int status = http_request(server->port(), "POST", path, body, headers, &out);
+    if (answer) *answer = json::parse(out, nullptr, false);
+    return status;
+  }
+};
+
+const char* kNewBroadcast = R"({
+  "id": "pears",
+  "title": "Pear harvest",
+  "seller": "Test Orchard",
+  "source": {"type": "none"},
+  "products": [{"sku": "bosc-5lb", "title": "Bosc 5 lb", "price_cents": 1999, "stock": 10}]
+})";
+
+}  // namespace
+
+TEST_F(BroadcastApi, WithoutTheSellerTokenNothingHappens) {
+  json answer;
+  EXPECT_EQ(post("/api/broadcasts", kNewBroadcast, &answer, ""), 401);
+  EXPECT_TRUE(answer.contains("error"));
+  EXPECT_EQ(post("/api/broadcasts", kNewBroadcast, &answer, "not-the-seller-token-at-all"), 403);
+  EXPECT_TRUE(answer.contains("error"));
+  EXPECT_EQ(post("/api/broadcasts/ingest/end", "", &answer, ""), 401);
+  EXPECT_EQ(post("/api/broadcasts/ingest/key", "", &answer, "not-the-seller-token-at-all"), 403);
+  EXPECT_EQ(http_get(server->port(), "/api/broadcasts/pears"), 404);
+  EXPECT_EQ(state_of("ingest"), "waiting");
+}
+
+TEST_F(BroadcastApi, BadBodiesGetClearErrors) {
+  json answer;
+  EXPECT_EQ(post("/api/broadcasts", "{not json", &answer), 400);
+  EXPECT_TRUE(answer.contains("error"));
+  EXPECT_EQ(post("/api/broadcasts", R"({"id": "Bad Id!", "title": "x"})", &answer), 400);
+  EXPECT_NE(answer.value("error", "").find("id"), std::string::npos) << answer.dump();
+  EXPECT_EQ(post("/api/broadcasts",
+                 R"({"id": "p", "title": "x", "products": [{"sku": "a", "title": "A", "price_cents": -5, "stock": 1}]})",
+                 &answer),
+            400);
+  EXPECT_NE(answer.value("error", "").find("price_cents"), std::string::npos) << answer.dump();
+  EXPECT_EQ(post("/api/broadcasts", R"({"id": "ingest", "title": "again"})", &answer), 409);
+  EXPECT_EQ(post("/api/broadcasts", std::string(200 * 1024, ' '), &answer), 413);
+  EXPECT_EQ(post("/api/broadcasts/nope/end", "", &answer), 404);
+  EXPECT_EQ(post("/api/broadcasts/ingest/whatever", "", &answer), 404);
+  // The server is fine afterwards.
+  EXPECT_EQ(http_get(server->port(), "/healthz"), 200);
+}
+
+TEST_F(BroadcastApi, CreatedBroadcastGoesLiveWithItsKeyRotatesAndEnds) {
+  json created;
+  ASSERT_EQ(post("/api/broadcasts", kNewBroadcast, &created), 201) << created.dump();
+  const std::string key = created.value("stream_key", "");
+  ASSERT_EQ(key.size(), 24u);
+  EXPECT_NE(created.value("rtmp_url", "").find("/live/" + key), std::string::npos);
+  EXPECT_NE(created.value("srt_url", "").find("streamid=" + key), std::string::npos);
+  EXPECT_EQ(state_of("pears"), "waiting");
+
+  // Listed, with its shop, and viewers can join its room.
+  std::string body;
+  ASSERT_EQ(http_get(server->port(), "/api/broadcasts/pears", &body), 200);
+  auto detail = json::parse(body);
+  EXPECT_EQ(detail["products"][0]["sku"], "bosc-5lb");
+  EXPECT_EQ(detail["products"][0]["stock"], 10);
+  WsClient viewer;
+  ASSERT_TRUE(viewer.connect(server->port(), "/ws/pears")) << viewer.error();
+  viewer.send_text(R"({"type":"hello"})");
+  ASSERT_FALSE(next_of_type(viewer, "welcome").is_null());
+
+  publish(key, 60);
+  ASSERT_TRUE(wait_for([&] { return segments_in(playlist_of("pears")).size() >= 2; }, std::chrono::seconds(20)))
+      << playlist_of("pears");
+  EXPECT_EQ(state_of("pears"), "live");
+
+  // A new key: the old one stops working for the next publisher.
+  json rotated;
+  ASSERT_EQ(post("/api/broadcasts/pears/key", "", &rotated), 200);
+  const std::string new_key = rotated.value("stream_key", "");
+  EXPECT_EQ(new_key.size(), 24u);
+  EXPECT_NE(new_key, key);
+  ChildProcess& stale = publish(key, 10);
+  EXPECT_TRUE(wait_for([&] { return !stale.running(); }, std::chrono::seconds(10)))
+      << "a publisher with the rotated-out key was accepted";
+
+  // End: publisher dropped, state event, ENDLIST; a second end is a conflict.
+  json ended;
+  ASSERT_EQ(post("/api/broadcasts/pears/end", "", &ended), 200);
+  EXPECT_EQ(ended.value("state", ""), "ended");
+  bool told = false;
+  for (int i = 0; i < 5 && !told; ++i) told = next_event(viewer, "state")["state"] == "ended";
+  EXPECT_TRUE(told);
+  EXPECT_TRUE(wait_for([&] { return !publishers.front()->running(); }, std::chrono::seconds(10)))
+      << "the publisher kept streaming into an ended broadcast";
+  EXPECT_NE(playlist_of("pears").find("#EXT-X-ENDLIST"), std::string::npos);
+  EXPECT_EQ(post("/api/broadcasts/pears/end", "", &ended), 409);
+
+  // The broadcast from the config file was not touched.
+  EXPECT_EQ(state_of("ingest"), "waiting");
+}
+
+TEST_F(BroadcastApi, TwoBroadcastsAreLiveAtOnceIndependently) {
+  json created;
+  ASSERT_EQ(post("/api/broadcasts", kNewBroadcast, &created), 201) << created.dump();
+  publish(kKey, 60);
+  publish(created["stream_key"], 60);
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return segments_in(playlist_of("ingest")).size() >= 2 && segments_in(playlist_of("pears")).size() >= 2;
+      },
+      std::chrono::seconds(25)));
+  EXPECT_EQ(state_of("ingest"), "live");
+  EXPECT_EQ(state_of("pears"), "live");
+  publishers.front()->kill_hard();
+  EXPECT_TRUE(wait_for([&] { return state_of("ingest") == "reconnecting"; }, std::chrono::seconds(5)));
+  EXPECT_EQ(state_of("pears"), "live");
+}

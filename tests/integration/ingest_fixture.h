@@ -1,0 +1,147 @@
+#pragma once
+// A real redis-server, a real livegate with one broadcast that waits for a publisher, and ffmpeg
+// as the publisher: what the ingest tests share.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "livegate_fixture.h"
+
+namespace livegate::testing {
+
+inline constexpr const char* kKey = "it-stream-key-0123";
+
+inline const char* kRtmpBroadcast = R"(  - id: ingest
+    title: Ingest test
+    stream_key: it-stream-key-0123
+    source: {type: none}
+)";
+
+inline std::string run(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  if (p) pclose(p);
+  return out;
+}
+
+inline std::vector<std::string> segments_in(const std::string& playlist) {
+  std::vector<std::string> out;
+  std::istringstream in(playlist);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  }
+  return out;
+}
+
+inline int connect_port(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  return fd;
+}
+
+// Reads until the server closes; true if it closed within the receive timeout.
+inline bool server_closes(int fd) {
+  char buf[8192];
+  while (true) {
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+}
+
+class IngestFixture : public ::testing::Test {
+ protected:
+  virtual std::string broadcasts_yaml() const { return kRtmpBroadcast; }
+  virtual std::string extra_yaml() const { return {}; }
+
+  void SetUp() override {
+    ASSERT_TRUE(redis.start());
+    server = std::make_unique<LivegateServer>(redis.port(), broadcasts_yaml(), extra_yaml());
+    ASSERT_TRUE(server->start()) << server->log();
+    log_dir = make_temp_dir("livegate-ffmpeg");
+  }
+  void TearDown() override {
+    if (HasFailure()) std::fprintf(stderr, "--- livegate log ---\n%s\n", server->log().c_str());
+    for (auto& p : publishers) p->stop();
+    server->stop();
+    std::filesystem::remove_all(log_dir);
+  }
+
+  std::string url(const std::string& key) const {
+    return "rtmp://127.0.0.1:" + std::to_string(server->rtmp_port()) + "/live/" + key;
+  }
+
+  // ffmpeg publishing a 320x180@15 test pattern with a tone, H.264 + AAC, in real time.
+  ChildProcess& publish(const std::string& key, int seconds, const std::string& video_codec = "libx264") {
+    publishers.push_back(std::make_unique<ChildProcess>());
+    std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+                                     "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
+                                     "-f", "lavfi", "-i", "sine=frequency=440",
+                                     "-t", std::to_string(seconds), "-c:v", video_codec};
+    if (video_codec == "libx264") {
+      for (const char* a : {"-preset", "veryfast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p"}) argv.push_back(a);
+    }
+    for (const char* a : {"-c:a", "aac", "-f", "flv"}) argv.push_back(a);
+    argv.push_back(url(key));
+    publishers.back()->start(argv, log_dir + "/ffmpeg-" + std::to_string(publishers.size()) + ".log");
+    return *publishers.back();
+  }
+
+  std::string state_of(const std::string& id) const {
+    std::string body;
+    http_get(server->port(), "/api/broadcasts/" + id, &body);
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    return j.is_object() ? j.value("state", "") : "";
+  }
+
+  std::string playlist_of(const std::string& id) const {
+    std::string body;
+    http_get(server->port(), "/live/" + id + "/index.m3u8", &body);
+    return body;
+  }
+
+  static bool wait_for(const std::function<bool()>& pred, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  bool wait_log(const std::string& needle, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (server->log().find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  RedisServer redis;
+  std::unique_ptr<LivegateServer> server;
+  std::vector<std::unique_ptr<ChildProcess>> publishers;
+  std::string log_dir;
+};
+
+}  // namespace livegate::testing
