@@ -174,8 +174,24 @@ int run_app(const Config& config) {
     }
   }
 
+  std::unique_ptr<streaming::WhipServer> whip;
+  if (config.ingest.whip_enabled) {
+    streaming::WhipServerConfig whip_config;
+    whip_config.max_sessions = config.ingest.whip_max_sessions;
+    whip_config.media = {.ice_addresses = config.ingest.whip_ice_addresses,
+                         .min_port = config.ingest.whip_min_port,
+                         .max_port = config.ingest.whip_max_port,
+                         .fps = config.ingest.whip_fps,
+                         .video_bitrate_kbps = config.ingest.whip_video_bitrate_kbps,
+                         .keyframe_seconds = config.media.segment_seconds};
+    whip = std::make_unique<streaming::WhipServer>(loop, whip_config, media.whip_callbacks());
+    deps.whip = whip.get();
+  }
+
   media.set_disconnect([&](uint64_t connection) {
-    if (connection >= streaming::SrtServer::kFirstId) {
+    if (connection >= streaming::WhipServer::kFirstId) {
+      if (whip) whip->disconnect(connection);
+    } else if (connection >= streaming::SrtServer::kFirstId) {
       if (srt) srt->disconnect(connection);
     } else if (rtmp) {
       rtmp->disconnect(connection, "the broadcast ended");
@@ -209,6 +225,7 @@ int run_app(const Config& config) {
   http.stop();
   if (rtmp) rtmp->stop();
   if (srt) srt->stop();
+  if (whip) whip->stop();
   media.stop_all();
   log("server")->info("stopped cleanly");
   return 0;

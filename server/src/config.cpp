@@ -1,5 +1,6 @@
 #include "livegate/server/config.h"
 
+#include <gio/gio.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -168,6 +169,22 @@ Config parse(const YAML::Node& root) {
     s.read("srt_bind", c.ingest.srt_bind);
     s.read_range("srt_port", c.ingest.srt_port, 0, 65535);
     s.read_range("srt_latency_ms", c.ingest.srt_latency_ms, 20, 8000);
+    s.read("whip_enabled", c.ingest.whip_enabled);
+    s.read("whip_ice_addresses", c.ingest.whip_ice_addresses);
+    for (const auto& address : c.ingest.whip_ice_addresses) {
+      GInetAddress* parsed = g_inet_address_new_from_string(address.c_str());
+      if (!parsed) s.fail("whip_ice_addresses", "has '" + address + "', which is not an IP address");
+      g_object_unref(parsed);
+    }
+    s.read_range("whip_min_port", c.ingest.whip_min_port, 0, 65535);
+    s.read_range("whip_max_port", c.ingest.whip_max_port, 0, 65535);
+    if ((c.ingest.whip_min_port == 0) != (c.ingest.whip_max_port == 0) ||
+        c.ingest.whip_min_port > c.ingest.whip_max_port) {
+      s.fail("whip_max_port", "must be >= whip_min_port, both set or both 0");
+    }
+    s.read_range<size_t>("whip_max_sessions", c.ingest.whip_max_sessions, 1, 64);
+    s.read_range("whip_video_bitrate_kbps", c.ingest.whip_video_bitrate_kbps, 100, 20000);
+    s.read_range("whip_fps", c.ingest.whip_fps, 5, 60);
   }
   {
     Section s(top.child("redis"), "redis");

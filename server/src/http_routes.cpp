@@ -61,6 +61,9 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     }
     return respond(json_error(404, "no such API endpoint"));
   }
+  if (!parts.empty() && parts[0] == "whip" && parts.size() >= 2) {
+    return handle_whip(deps.whip, request, parts, std::move(respond));
+  }
   if (request.method != "GET") {
     return respond(json_error(405, request.method + " is not allowed here"));
   }
@@ -81,6 +84,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) return respond(not_found_page());
     return serve_from(web, "watch.html", respond);
   }
+  if (head == "golive" && parts.size() == 1) return serve_from(web, "golive.html", respond);
   if (head == "assets" && parts.size() >= 2) {
     const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));

@@ -47,6 +47,16 @@ std::string method_of(lws* wsi) {
   return "?";
 }
 
+// A request header's value ("" when absent or unreasonably long).
+std::string header_of(lws* wsi, lws_token_indexes token) {
+  const int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0 || len >= 4096) return {};
+  std::string value(static_cast<size_t>(len) + 1, '\0');
+  if (lws_hdr_copy(wsi, value.data(), len + 1, token) < 0) return {};
+  value.resize(static_cast<size_t>(len));
+  return value;
+}
+
 // The request path as lws decoded it ("/watch/x"), read from whichever method header is set.
 std::string uri_of(lws* wsi) {
   for (auto token : {WSI_TOKEN_GET_URI, WSI_TOKEN_POST_URI, WSI_TOKEN_OPTIONS_URI, WSI_TOKEN_PUT_URI,
@@ -194,13 +204,8 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   pending.wsi = wsi;
   pending.request.method = method_of(wsi);
   pending.request.path = uri_of(wsi);
-  if (const int len = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION); len > 0 && len < 4096) {
-    std::string auth(static_cast<size_t>(len) + 1, '\0');
-    if (lws_hdr_copy(wsi, auth.data(), len + 1, WSI_TOKEN_HTTP_AUTHORIZATION) >= 0) {
-      auth.resize(static_cast<size_t>(len));
-      pending.request.authorization = std::move(auth);
-    }
-  }
+  pending.request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+  pending.request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
   log("http")->debug("{} {}", pending.request.method, pending.request.path);
   // Requests with a body are dispatched when it is complete (LWS_CALLBACK_HTTP_BODY_COMPLETION).
   if (pending.request.method == "POST" || pending.request.method == "PUT" ||

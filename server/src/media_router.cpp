@@ -203,6 +203,12 @@ streaming::SrtServer::Callbacks MediaRouter::srt_callbacks() {
           .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
 }
 
+streaming::WhipServer::Callbacks MediaRouter::whip_callbacks() {
+  return {.authorize = [this](uint64_t c, const std::string& key) { return authorize(c, key, Transport::whip); },
+          .data = [this](uint64_t c, std::string&& bytes) { on_ts(c, std::move(bytes)); },
+          .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
+}
+
 std::set<std::string> MediaRouter::stream_keys() const {
   std::set<std::string> keys;
   for (const auto& [id, b] : broadcasts_) {
@@ -230,13 +236,13 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
     }
   }
   if (!match) {
-    log("rtmp")->warn("publish refused: unknown stream key");
+    log("ingest")->warn("publish refused: unknown stream key");
     return "unknown stream key";
   }
   const std::string id = match->config.id;
   if (match->publisher != 0) {
-    log("rtmp")->warn("broadcast {}: second publisher refused", id);
-    return "this broadcast already has a publisher";
+    log("ingest")->warn("broadcast {}: second publisher refused", id);
+    return streaming::kAlreadyPublishing;
   }
   Feed& feed = feeds_[id];
   const bool resumed = feed.source == Source::slate;
@@ -253,7 +259,8 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
   match->ingest = std::make_unique<streaming::IngestStats>();
   match->publisher = connection;
   publishers_[connection] = id;
-  log(transport == Transport::rtmp ? "rtmp" : "srt")
+  static constexpr const char* kTransportNames[] = {"rtmp", "srt", "whip"};
+  log(kTransportNames[static_cast<int>(transport)])
       ->info("broadcast {}: publisher {}", id, resumed ? "reconnected, resuming" : "connected");
   return {};
 }

@@ -139,6 +139,7 @@ function broadcastYaml(b) {
     `    mode: ${b.mode ?? 'sale'}`,
     `    source: { ${source} }`,
   ];
+  if (b.stream_key) lines.push(`    stream_key: ${q(b.stream_key)}`);
   if (b.products?.length) lines.push('    products:', ...b.products.map(productYaml));
   return lines.join('\n');
 }
@@ -155,6 +156,7 @@ export function configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot, 
     `  rtmp_port: ${rtmpPort}`,
     '  srt_bind: 127.0.0.1',
     `  srt_port: ${srtPort}`,
+    '  whip_ice_addresses: [127.0.0.1]',  // WebRTC media over loopback only
     'redis:',
     '  embedded: false',
     '  host: 127.0.0.1',
@@ -218,15 +220,22 @@ export async function startLivegate(broadcasts = [broadcast()], { extraYaml = ''
 }
 
 // Debian's Chromium (never a downloaded browser), headless.
-export function launchChromium() {
+// extraArgs: more Chromium switches (e.g. FAKE_CAMERA_ARGS).
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
+      '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
+
+// A camera and microphone for WebRTC tests: Chromium's generated test picture and beep, no
+// permission prompt, and ICE over loopback with plain IP candidates (no mDNS names), so media
+// between the browser and livegate never leaves 127.0.0.1.
+export const FAKE_CAMERA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 export function screenshotPath(name) {
   const dir = path.join(repoRoot, 'docs/screenshots');

@@ -51,6 +51,13 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.ingest.rtmp_bind, code.ingest.rtmp_bind);
   EXPECT_EQ(file.ingest.rtmp_app, code.ingest.rtmp_app);
   EXPECT_EQ(file.ingest.rtmp_max_connections, code.ingest.rtmp_max_connections);
+  EXPECT_EQ(file.ingest.whip_enabled, code.ingest.whip_enabled);
+  EXPECT_EQ(file.ingest.whip_ice_addresses, code.ingest.whip_ice_addresses);
+  EXPECT_EQ(file.ingest.whip_min_port, code.ingest.whip_min_port);
+  EXPECT_EQ(file.ingest.whip_max_port, code.ingest.whip_max_port);
+  EXPECT_EQ(file.ingest.whip_max_sessions, code.ingest.whip_max_sessions);
+  EXPECT_EQ(file.ingest.whip_video_bitrate_kbps, code.ingest.whip_video_bitrate_kbps);
+  EXPECT_EQ(file.ingest.whip_fps, code.ingest.whip_fps);
   EXPECT_EQ(file.redis.embedded, code.redis.embedded);
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);

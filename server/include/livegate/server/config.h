@@ -39,6 +39,14 @@ struct IngestConfig {
   std::string srt_bind = "0.0.0.0";
   int srt_port = 9000;             // srt://host:9000?streamid=<stream key>
   int srt_latency_ms = 120;
+  // WHIP (browser camera): POST /whip/<stream key> on the HTTP port.
+  bool whip_enabled = true;
+  std::vector<std::string> whip_ice_addresses;  // addresses ICE offers; empty = every interface
+  int whip_min_port = 0;                        // UDP port range for ICE; 0/0 = any
+  int whip_max_port = 0;
+  size_t whip_max_sessions = 4;                 // each one transcodes: a core-bound limit
+  int whip_video_bitrate_kbps = 2500;
+  int whip_fps = 30;
 };
 
 struct RedisConfig {

@@ -20,6 +20,7 @@
 #include "livegate/streaming/rtmp_server.h"
 #include "livegate/streaming/srt_server.h"
 #include "livegate/streaming/thumbnailer.h"
+#include "livegate/streaming/whip_server.h"
 
 namespace livegate::server {
 
@@ -45,6 +46,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
 
   streaming::RtmpServer::Callbacks rtmp_callbacks();
   streaming::SrtServer::Callbacks srt_callbacks();
+  streaming::WhipServer::Callbacks whip_callbacks();
   // Stream keys of broadcasts that take publishers (for the SRT handshake check).
   std::set<std::string> stream_keys() const;
 
@@ -66,7 +68,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
            streaming::PipelineSource push_source = streaming::FlvPushSource{});
   void stop_pipeline(Broadcast& b);
   void grace_over(const std::string& id);
-  enum class Transport { rtmp, srt };
+  enum class Transport { rtmp, srt, whip };
   std::string authorize(uint64_t connection, const std::string& stream_key, Transport transport);
   void on_ts(uint64_t connection, std::string&& bytes);
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
