@@ -206,6 +206,7 @@ Config parse(const YAML::Node& root) {
     s.read("record", c.media.record);
     s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
     s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
+    s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }

@@ -71,9 +71,9 @@ void MediaRouter::log_ingest() {
     if (!b.ingest) continue;
     const auto& s = *b.ingest;
     const auto& v = s.video();
-    log("rtmp")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}", id,
-                      s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
-                      v ? v->height : 0);
+    log("rtmp")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}, {} frames dropped",
+                      id, s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
+                      v ? v->height : 0, s.dropped_video_frames());
     // Segments are cut on keyframes: a long keyframe interval makes long segments and latency.
     if (s.keyframe_interval_ms() > static_cast<uint32_t>(media_.segment_seconds) * 2000) {
       log("rtmp")->warn("broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
@@ -136,6 +136,7 @@ void MediaRouter::end(const std::string& id) {
     publishers_.erase(connection);
     b->second.publisher = 0;
     b->second.ingest.reset();
+    b->second.gate.reset();
     if (disconnect_) disconnect_(connection);
   }
   feed->second.grace.cancel();
@@ -257,6 +258,10 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
   }
   if (transport == Transport::rtmp) match->pipeline->push(streaming::flv_file_header());
   match->ingest = std::make_unique<streaming::IngestStats>();
+  if (transport == Transport::rtmp) {
+    match->gate = std::make_unique<streaming::BackpressureGate>(media_.ingest_backlog_bytes,
+                                                                media_.ingest_backlog_bytes * 4);
+  }
   match->publisher = connection;
   publishers_[connection] = id;
   static constexpr const char* kTransportNames[] = {"rtmp", "srt", "whip"};
@@ -274,8 +279,22 @@ std::string MediaRouter::on_media(uint64_t connection, streaming::FlvTag&& tag) 
     log("rtmp")->warn("broadcast {}: {}", it->second, *unsupported);
     return *unsupported;
   }
-  if (b->second.ingest) b->second.ingest->on_tag(tag);
-  b->second.pipeline->push(streaming::flv_tag_bytes(tag));
+  Broadcast& broadcast = b->second;
+  if (broadcast.ingest) broadcast.ingest->on_tag(tag);
+  if (broadcast.gate) {
+    const bool was_dropping = broadcast.gate->dropping();
+    const bool pass = broadcast.gate->pass(tag, broadcast.pipeline->queued_bytes());
+    if (broadcast.gate->dropping() != was_dropping) {
+      log("rtmp")->warn("broadcast {}: {}", it->second,
+                        was_dropping ? "pipeline caught up, video resumes on this keyframe"
+                                     : "pipeline falls behind, dropping video until the next keyframe");
+    }
+    if (broadcast.ingest) {
+      broadcast.ingest->set_dropped(broadcast.gate->dropped_video_frames(), broadcast.gate->dropped_audio_frames());
+    }
+    if (!pass) return {};
+  }
+  broadcast.pipeline->push(streaming::flv_tag_bytes(tag));
   return {};
 }
 
@@ -288,6 +307,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   if (b == broadcasts_.end()) return;
   b->second.publisher = 0;
   b->second.ingest.reset();
+  b->second.gate.reset();
   log("streaming")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
                     media_.reconnect_grace_seconds);
   std::string error;

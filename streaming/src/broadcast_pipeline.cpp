@@ -226,6 +226,10 @@ void BroadcastPipeline::push(std::string_view bytes) {
   gst_app_src_push_buffer(GST_APP_SRC(appsrc_), buffer);  // takes the buffer
 }
 
+size_t BroadcastPipeline::queued_bytes() const {
+  return appsrc_ ? static_cast<size_t>(gst_app_src_get_current_level_bytes(GST_APP_SRC(appsrc_))) : 0;
+}
+
 void BroadcastPipeline::set_state(PipelineState s) {
   if (state_ == s) return;
   state_ = s;

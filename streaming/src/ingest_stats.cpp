@@ -206,7 +206,9 @@ nlohmann::json IngestStats::snapshot(Clock::time_point now) const {
                       {"keyframe_interval_ms", keyframe_interval_ms_},
                       {"video_frames", video_frames_},
                       {"keyframes", keyframes_},
-                      {"bytes", bytes_total_}};
+                      {"bytes", bytes_total_},
+                      {"dropped_video_frames", dropped_video_},
+                      {"dropped_audio_frames", dropped_audio_}};
   if (video_) {
     j["width"] = video_->width;
     j["height"] = video_->height;

@@ -47,6 +47,8 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   EXPECT_EQ(in["width"], 320);
   EXPECT_EQ(in["height"], 180);
   EXPECT_EQ(in["keyframe_interval_ms"], 1000);
+  EXPECT_EQ(in["dropped_video_frames"], 0) << "a 300 kb/s stream must never back up a passthrough pipeline";
+  EXPECT_EQ(in["dropped_audio_frames"], 0);
   EXPECT_NEAR(in["fps"].get<double>(), 15, 3);
   EXPECT_GT(in["bitrate_kbps"].get<int>(), 10);
   EXPECT_TRUE(wait_log("broadcast ingest: publisher connected", std::chrono::seconds(1)));

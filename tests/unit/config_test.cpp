@@ -71,6 +71,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.media.record, code.media.record);
   EXPECT_EQ(file.media.thumbnail_seconds, code.media.thumbnail_seconds);
   EXPECT_EQ(file.media.thumbnail_width, code.media.thumbnail_width);
+  EXPECT_EQ(file.media.ingest_backlog_bytes, code.media.ingest_backlog_bytes);
   EXPECT_EQ(file.chat.max_text_chars, code.chat.max_text_chars);
   EXPECT_EQ(file.chat.max_frame_bytes, code.chat.max_frame_bytes);
   EXPECT_EQ(file.chat.max_send_queue_bytes, code.chat.max_send_queue_bytes);

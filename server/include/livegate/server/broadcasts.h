@@ -7,6 +7,7 @@
 #include <string>
 
 #include "livegate/server/config.h"
+#include "livegate/streaming/backpressure_gate.h"
 #include "livegate/streaming/broadcast_pipeline.h"
 #include "livegate/streaming/ingest_stats.h"
 
@@ -19,6 +20,7 @@ struct Broadcast {
   uint64_t publisher = 0;  // the RTMP connection feeding it, 0 when none
   std::string source = "none";  // none | fallback | publisher | slate
   std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
+  std::unique_ptr<streaming::BackpressureGate> gate;  // RTMP publishers: drops when the pipeline lags
 
   // After the end, players get the recording: the whole broadcast, from the start.
   std::string hls_url() const {

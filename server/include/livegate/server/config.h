@@ -69,6 +69,9 @@ struct MediaConfig {
   bool record = true;  // keep every segment for the replay at /vod/<id>/index.m3u8
   int thumbnail_seconds = 10;  // /live/<id>/thumb.jpg refreshed this often
   int thumbnail_width = 640;
+  // An RTMP publisher's backlog (bytes its pipeline has not taken) over this drops video until
+  // the next keyframe; audio drops over 4x this. ~2.7 s of a 6 Mb/s stream.
+  size_t ingest_backlog_bytes = 2u << 20;
 };
 
 struct ChatConfig {

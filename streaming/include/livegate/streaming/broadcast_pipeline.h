@@ -69,6 +69,8 @@ class BroadcastPipeline {
 
   // Push sources only: feeds FLV (header first, then tags) or MPEG-TS bytes. Thread-safe.
   void push(std::string_view bytes);
+  // Bytes pushed that the pipeline has not taken yet (its input backlog).
+  size_t queued_bytes() const;
 
   PipelineState state() const { return state_; }
   std::chrono::steady_clock::time_point started_at() const { return started_at_; }

@@ -42,6 +42,12 @@ class IngestStats {
   // Media time between the last two keyframes, in ms; 0 until two were seen.
   uint32_t keyframe_interval_ms() const { return keyframe_interval_ms_; }
   const std::optional<H264Info>& video() const { return video_; }
+  // Frames livegate dropped because the pipeline fell behind (see BackpressureGate).
+  void set_dropped(uint64_t video_frames, uint64_t audio_frames) {
+    dropped_video_ = video_frames;
+    dropped_audio_ = audio_frames;
+  }
+  uint64_t dropped_video_frames() const { return dropped_video_; }
 
  private:
   struct Sample {
@@ -63,6 +69,8 @@ class IngestStats {
   uint64_t keyframes_ = 0;
   std::optional<uint32_t> last_keyframe_ts_;
   uint32_t keyframe_interval_ms_ = 0;
+  uint64_t dropped_video_ = 0;
+  uint64_t dropped_audio_ = 0;
   Clock::time_point started_ = Clock::now();
 };
 
