@@ -18,10 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null ||
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-# CPU seconds (user + system) a process has used so far.
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+source tests/bench/lib.sh
 
 echo "preparing a 20 s 1280x720@30 H.264 2.5 Mb/s + AAC clip" >&2
 ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 \
@@ -51,7 +48,7 @@ PIDS+=($!)
 ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
 LG=$!
 PIDS+=($LG)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null && break; sleep 0.1; done
+wait_http "http://127.0.0.1:$HTTP_PORT/healthz"
 for i in $(seq 1 "$STREAMS"); do publish "rtmp://127.0.0.1:$RTMP_PORT/live/bench-stream-key-$i"; done
 sleep "$WARMUP"
 A=$(cpu_seconds $LG); sleep "$MEASURE"; B=$(cpu_seconds $LG)
