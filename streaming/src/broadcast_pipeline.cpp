@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "keyframe_cuts.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -35,10 +36,8 @@ BroadcastPipeline::~BroadcastPipeline() {
 
 namespace {
 
-// The launch lines end in two queues, "vq" and "aq"; attach_segmenter() links them to a
-// splitmuxsink whose muxer is set before linking (the default mp4mux would refuse
-// byte-stream H.264, and async-finalize, the only way to name a muxer in a launch line, closes
-// fragments seconds later).
+// The launch lines end in two queues, "vq" and "aq"; attach_segmenter() links them to
+// mpegtsmux ! multifilesink, with segment cuts on keyframes (keyframe_cuts.h).
 constexpr const char* kVideoOut = " ! queue name=vq ";
 constexpr const char* kAudioOut = " ! queue name=aq ";
 
@@ -70,8 +69,9 @@ std::string BroadcastPipeline::launch_description() const {
   // spliced into the launch syntax. Properties and their reasons:
   //  - I420 before x264enc and profile=main after it: otherwise x264 negotiates High 4:4:4,
   //    which browsers cannot decode.
-  //  - key-int-max = one segment: splitmuxsink cuts on keyframes, so segments are exactly
-  //    segment_seconds long and each one starts playable.
+  //  - key-int-max = one segment and scenecut=0: segments are cut on keyframes, so segments
+  //    are exactly segment_seconds long and each one starts playable (x264's scene cuts put
+  //    extra keyframes every ~0.4 s on the clock overlay, which made uneven segments).
   //  - the queue before x264enc puts the encoder on its own thread (1.5x faster here).
   //  - bframes=0 + zerolatency: no reordering delay for live.
   return "videotestsrc name=vsrc is-live=true pattern=smpte "
@@ -85,7 +85,7 @@ std::string BroadcastPipeline::launch_description() const {
          "! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0 "
          "bitrate=" + std::to_string(s.video_bitrate_kbps) +
          " key-int-max=" + std::to_string(keyframe_interval) +
-         " ! video/x-h264,profile=main ! h264parse" + std::string(kVideoOut) +
+         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse" + std::string(kVideoOut) +
          "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
          "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
          "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) +
@@ -155,7 +155,7 @@ bool BroadcastPipeline::start(std::string* error) {
 void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
   if (!pipeline_) return;
   if (eos_timeout.count() > 0) {
-    // EOS lets splitmuxsink close the last segment, which is still reported (so the playlist
+    // EOS lets multifilesink close the last segment, which is still reported (so the playlist
     // lists it). Bounded: a pipeline that never drains must not hold shutdown.
     gst_element_send_event(pipeline_, gst_event_new_eos());
     GstBus* bus = gst_element_get_bus(pipeline_);
@@ -171,10 +171,7 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
       const bool done = GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT;
       if (!done) {
         const GstStructure* st = gst_message_get_structure(msg);
-        if (st && (gst_structure_has_name(st, "splitmuxsink-fragment-closed") ||
-                   gst_structure_has_name(st, "splitmuxsink-fragment-opened"))) {
-          on_fragment_message(st);
-        }
+        if (st && gst_structure_has_name(st, "GstMultiFileSink")) on_fragment_message(st);
       }
       gst_message_unref(msg);
       if (done) break;
@@ -196,24 +193,31 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
 }
 
 bool BroadcastPipeline::attach_segmenter(std::string* error) {
-  GstElement* sink = gst_element_factory_make("splitmuxsink", "hls");
-  GstElement* mux = gst_element_factory_make("mpegtsmux", nullptr);
+  GstElement* mux = gst_element_factory_make("mpegtsmux", "mux");
+  GstElement* sink = gst_element_factory_make("multifilesink", "hls");
   if (!sink || !mux) {
-    if (error) *error = "splitmuxsink or mpegtsmux missing";
+    if (error) *error = "multifilesink or mpegtsmux missing";
+    if (sink) gst_object_unref(sink);
+    if (mux) gst_object_unref(mux);
     return false;
   }
+  // alignment=7: 1316-byte writes (7 TS packets), what a segment file is read in anyway.
+  g_object_set(mux, "alignment", 7, nullptr);
   g_object_set(sink, "location", (output_.dir + "/" + output_.segment_prefix + "%05d.ts").c_str(),
-               "max-size-time", static_cast<guint64>(output_.segment_seconds) * GST_SECOND,
-               "send-keyframe-requests", TRUE, "muxer", mux, nullptr);
-  gst_bin_add(GST_BIN(pipeline_), sink);
-  bool ok = true;
-  for (auto [queue_name, pad_name] : {std::pair{"vq", "video"}, std::pair{"aq", "audio_%u"}}) {
+               "post-messages", TRUE, "sync", FALSE, "async", FALSE, nullptr);
+  gst_util_set_object_arg(G_OBJECT(sink), "next-file", "key-unit-event");  // cuts: keyframe_cuts.h
+  gst_bin_add_many(GST_BIN(pipeline_), mux, sink, nullptr);
+  bool ok = gst_element_link(mux, sink);
+  for (const char* queue_name : {"vq", "aq"}) {
     GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), queue_name);
     GstPad* src = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
-    GstPad* dst = gst_element_request_pad_simple(sink, pad_name);
+    GstPad* dst = gst_element_request_pad_simple(mux, "sink_%d");
     ok = ok && src && dst && gst_pad_link(src, dst) == GST_PAD_LINK_OK;
+    if (ok && std::string_view(queue_name) == "vq") {
+      cut_on_keyframes(src, static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND, &first_keyframe_);
+    }
     if (src) gst_object_unref(src);
-    if (dst) gst_object_unref(dst);  // the sink keeps its request pad until it is disposed
+    if (dst) gst_object_unref(dst);  // the muxer keeps its request pad until it is disposed
     if (queue) gst_object_unref(queue);
   }
   if (!ok && error) *error = "cannot link the segmenter";
@@ -236,22 +240,23 @@ void BroadcastPipeline::set_state(PipelineState s) {
   listener_.on_pipeline_state(id_, s);
 }
 
+// multifilesink's message for a closed file: its name and the running time of the cut that
+// ended it (the next segment's first keyframe), or of the last frame at EOS.
 void BroadcastPipeline::on_fragment_message(const GstStructure* st) {
-  GstClockTime running_time = 0;
-  gst_structure_get_clock_time(st, "running-time", &running_time);
-  if (gst_structure_has_name(st, "splitmuxsink-fragment-opened")) {
-    fragment_opened_ = running_time;
-    return;
-  }
-  const gchar* location = gst_structure_get_string(st, "location");
-  if (!location) return;
+  GstClockTime end = GST_CLOCK_TIME_NONE;
+  gst_structure_get_clock_time(st, "running-time", &end);
+  const gchar* location = gst_structure_get_string(st, "filename");
+  if (!location || !GST_CLOCK_TIME_IS_VALID(end)) return;
+  GstClockTime start = segment_start_;
+  if (!GST_CLOCK_TIME_IS_VALID(start)) start = first_keyframe_.load();
+  if (!GST_CLOCK_TIME_IS_VALID(start) || end <= start) return;  // nothing playable in it
+  segment_start_ = end;
   gchar* name = g_path_get_basename(location);
   PlaylistSegment segment;
   segment.uri = name;
   g_free(name);
-  segment.duration = static_cast<double>(running_time - fragment_opened_) / GST_SECOND;
-  segment.start_unix_ms = started_unix_ms_ + static_cast<int64_t>(fragment_opened_ / GST_MSECOND);
-  if (segment.duration <= 0) return;  // an empty fragment at EOS
+  segment.duration = static_cast<double>(end - start) / GST_SECOND;
+  segment.start_unix_ms = started_unix_ms_ + static_cast<int64_t>(start / GST_MSECOND);
   if (++segments_ == 1) set_state(PipelineState::live);
   listener_.on_segment(id_, std::move(segment));
 }
@@ -275,10 +280,7 @@ gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointe
     }
     case GST_MESSAGE_ELEMENT: {
       const GstStructure* st = gst_message_get_structure(message);
-      if (st && (gst_structure_has_name(st, "splitmuxsink-fragment-closed") ||
-                 gst_structure_has_name(st, "splitmuxsink-fragment-opened"))) {
-        self->on_fragment_message(st);
-      }
+      if (st && gst_structure_has_name(st, "GstMultiFileSink")) self->on_fragment_message(st);
       break;
     }
     case GST_MESSAGE_WARNING: {

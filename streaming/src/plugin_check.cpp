@@ -14,7 +14,7 @@ const std::map<std::string, std::string>& required() {
       {"audioresample", "gstreamer1.0-plugins-base"}, {"textoverlay", "gstreamer1.0-x"},
       {"clockoverlay", "gstreamer1.0-x"},              {"x264enc", "gstreamer1.0-plugins-ugly"},
       {"h264parse", "gstreamer1.0-plugins-bad"},       {"avenc_aac", "gstreamer1.0-libav"},
-      {"aacparse", "gstreamer1.0-plugins-good"},       {"splitmuxsink", "gstreamer1.0-plugins-good"},
+      {"aacparse", "gstreamer1.0-plugins-good"},       {"multifilesink", "gstreamer1.0-plugins-good"},
       {"mpegtsmux", "gstreamer1.0-plugins-bad"},
       {"queue", "libgstreamer1.0-0"},                {"flvdemux", "gstreamer1.0-plugins-good"},
       {"appsrc", "gstreamer1.0-plugins-base"},        {"tsdemux", "gstreamer1.0-plugins-bad"}};

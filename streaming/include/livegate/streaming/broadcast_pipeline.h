@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -96,7 +97,8 @@ class BroadcastPipeline {
   int segments_ = 0;
   std::chrono::steady_clock::time_point started_at_{};
   int64_t started_unix_ms_ = 0;
-  GstClockTime fragment_opened_ = 0;
+  GstClockTime segment_start_ = GST_CLOCK_TIME_NONE;  // running time where the open segment began
+  std::atomic<GstClockTime> first_keyframe_{GST_CLOCK_TIME_NONE};  // set by the cutting probe
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
