@@ -148,7 +148,9 @@ int run_app(const Config& config) {
         streaming::RtmpServerConfig{.bind = config.ingest.rtmp_bind,
                                     .port = config.ingest.rtmp_port,
                                     .app = config.ingest.rtmp_app,
-                                    .max_connections = config.ingest.rtmp_max_connections},
+                                    .max_connections = config.ingest.rtmp_max_connections,
+                                    .handshake_timeout = std::chrono::milliseconds(config.ingest.rtmp_handshake_timeout_ms),
+                                    .idle_timeout = std::chrono::milliseconds(config.ingest.rtmp_idle_timeout_ms)},
         media.rtmp_callbacks());
     if (!rtmp->start(&error)) {
       log("rtmp")->critical("{}", error);

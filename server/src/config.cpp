@@ -165,6 +165,8 @@ Config parse(const YAML::Node& root) {
     s.read_range("rtmp_port", c.ingest.rtmp_port, 0, 65535);
     s.read("rtmp_app", c.ingest.rtmp_app);
     s.read_range<size_t>("rtmp_max_connections", c.ingest.rtmp_max_connections, 1, 10000);
+    s.read_range("rtmp_handshake_timeout_ms", c.ingest.rtmp_handshake_timeout_ms, 500, 120000);
+    s.read_range("rtmp_idle_timeout_ms", c.ingest.rtmp_idle_timeout_ms, 1000, 600000);
     s.read("srt_enabled", c.ingest.srt_enabled);
     s.read("srt_bind", c.ingest.srt_bind);
     s.read_range("srt_port", c.ingest.srt_port, 0, 65535);

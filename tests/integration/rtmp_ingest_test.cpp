@@ -95,6 +95,22 @@ TEST_F(RtmpIngest, UnsupportedCodecIsDisconnectedWithAReason) {
   EXPECT_TRUE(wait_log("publisher left", std::chrono::seconds(10)));
 }
 
+TEST_F(RtmpIngest, TruncatedHandshakeIsClosedAfterTheTimeout) {
+  // Half a C1, then silence: the slot must come back (rtmp_handshake_timeout_ms is 2 s here).
+  int fd = connect_port(server->rtmp_port());
+  ASSERT_GE(fd, 0);
+  std::string half(700, '\x01');
+  half[0] = 3;
+  send(fd, half.data(), half.size(), MSG_NOSIGNAL);
+  const auto sent = std::chrono::steady_clock::now();
+  EXPECT_TRUE(server_closes(fd));  // the receive timeout is 5 s
+  const auto waited = std::chrono::steady_clock::now() - sent;
+  EXPECT_GE(waited, std::chrono::milliseconds(1500));
+  close(fd);
+  EXPECT_TRUE(wait_log("did not start publishing in time", std::chrono::seconds(2)));
+  EXPECT_EQ(http_get(server->port(), "/healthz"), 200);
+}
+
 TEST_F(RtmpIngest, HostileBytesCloseTheConnectionNotTheServer) {
   {
     int fd = connect_port(server->rtmp_port());

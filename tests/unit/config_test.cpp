@@ -51,6 +51,8 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.ingest.rtmp_bind, code.ingest.rtmp_bind);
   EXPECT_EQ(file.ingest.rtmp_app, code.ingest.rtmp_app);
   EXPECT_EQ(file.ingest.rtmp_max_connections, code.ingest.rtmp_max_connections);
+  EXPECT_EQ(file.ingest.rtmp_handshake_timeout_ms, code.ingest.rtmp_handshake_timeout_ms);
+  EXPECT_EQ(file.ingest.rtmp_idle_timeout_ms, code.ingest.rtmp_idle_timeout_ms);
   EXPECT_EQ(file.ingest.whip_enabled, code.ingest.whip_enabled);
   EXPECT_EQ(file.ingest.whip_ice_addresses, code.ingest.whip_ice_addresses);
   EXPECT_EQ(file.ingest.whip_min_port, code.ingest.whip_min_port);

@@ -35,6 +35,8 @@ struct IngestConfig {
   int rtmp_port = 1935;
   std::string rtmp_app = "live";   // rtmp://host:1935/live/<stream key>
   size_t rtmp_max_connections = 64;
+  int rtmp_handshake_timeout_ms = 10000;  // connect to publish must be done by then
+  int rtmp_idle_timeout_ms = 30000;       // a connection that sends nothing this long is closed
   bool srt_enabled = true;
   std::string srt_bind = "0.0.0.0";
   int srt_port = 9000;             // srt://host:9000?streamid=<stream key>
