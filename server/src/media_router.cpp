@@ -223,7 +223,7 @@ void MediaRouter::on_ts(uint64_t connection, std::string&& bytes) {
   if (it == publishers_.end()) return;
   auto b = broadcasts_.find(it->second);
   if (b == broadcasts_.end() || !b->second.pipeline) return;
-  if (b->second.ingest) b->second.ingest->on_bytes(bytes.size());
+  if (b->second.ingest) b->second.ingest->on_ts(bytes);
   b->second.pipeline->push(bytes);
 }
 

@@ -1,5 +1,7 @@
 #include "livegate/streaming/ingest_stats.h"
 
+#include "livegate/streaming/ts_reader.h"
+
 namespace livegate::streaming {
 
 namespace {
@@ -67,6 +69,8 @@ void skip_scaling_list(BitReader& r, int size) {
   }
 }
 
+}  // namespace
+
 std::optional<H264Info> parse_sps(std::string_view nal) {
   if (nal.size() < 4 || (static_cast<uint8_t>(nal[0]) & 0x1f) != 7) return std::nullopt;
   const std::string rbsp = unescape_rbsp(nal.substr(1));
@@ -127,8 +131,6 @@ std::optional<H264Info> parse_sps(std::string_view nal) {
   return info;
 }
 
-}  // namespace
-
 std::optional<H264Info> parse_avc_config(std::string_view rec) {
   // version, profile, compatibility, level, length size, numOfSPS, then 16-bit length + SPS.
   if (rec.size() < 8 || rec[0] != 1) return std::nullopt;
@@ -153,13 +155,7 @@ void IngestStats::on_tag(const FlvTag& tag, Clock::time_point now) {
     } else if (tag.data[1] == 1) {  // a coded frame (not a sequence header or end of sequence)
       video_frame = true;
       video_frames_++;
-      if ((first >> 4) == 1) {
-        keyframes_++;
-        if (last_keyframe_ts_ && tag.timestamp > *last_keyframe_ts_) {
-          keyframe_interval_ms_ = tag.timestamp - *last_keyframe_ts_;
-        }
-        last_keyframe_ts_ = tag.timestamp;
-      }
+      if ((first >> 4) == 1) on_keyframe_time(tag.timestamp);
     }
   } else if (tag.type == 8 && !tag.data.empty()) {
     const auto first = static_cast<uint8_t>(tag.data[0]);
@@ -170,6 +166,37 @@ void IngestStats::on_tag(const FlvTag& tag, Clock::time_point now) {
   }
   samples_.push_back({now, tag.data.size(), video_frame});
   expire(now);
+}
+
+IngestStats::IngestStats(std::chrono::seconds window) : window_(window) {}
+IngestStats::~IngestStats() = default;
+
+void IngestStats::on_keyframe_time(uint32_t ms) {
+  keyframes_++;
+  if (last_keyframe_ts_ && ms > *last_keyframe_ts_) keyframe_interval_ms_ = ms - *last_keyframe_ts_;
+  last_keyframe_ts_ = ms;
+}
+
+void IngestStats::on_ts(std::string_view bytes, Clock::time_point now) {
+  if (!ts_) {
+    ts_ = std::make_unique<TsReader>(TsReader::Callbacks{
+        .streams =
+            [this](const std::string& video, const std::string& audio) {
+              video_codec_ = video;
+              audio_codec_ = audio;
+            },
+        .video_frame =
+            [this](const TsReader::Frame& frame) {
+              video_frames_++;
+              samples_.push_back({ts_now_, 0, true});
+              // PTS is 90 kHz; in ms it wraps after ~26 h, which only skips one interval.
+              if (frame.keyframe && frame.pts_90khz) on_keyframe_time(static_cast<uint32_t>(*frame.pts_90khz / 90));
+            },
+        .sps = [this](const H264Info& info) { video_ = info; }});
+  }
+  ts_now_ = now;
+  ts_->feed(bytes);
+  on_bytes(bytes.size(), now);
 }
 
 void IngestStats::on_bytes(size_t bytes, Clock::time_point now) {

@@ -242,9 +242,17 @@ TEST_F(RtmpIngest, SrtCallerWithStreamIdPublishes) {
   EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
   EXPECT_NE(streams.find("codec_name=aac"), std::string::npos) << streams;
   EXPECT_TRUE(wait_log("[srt] broadcast ingest: publisher connected", std::chrono::seconds(1)));
+  // Probing reads the MPEG-TS too: codecs from the PMT, size from the SPS, frames from PES.
   std::string body;
   http_get(server->port(), "/api/broadcasts/ingest", &body);
-  EXPECT_GT(json::parse(body)["ingest"]["bitrate_kbps"].get<int>(), 10);
+  const json in = json::parse(body)["ingest"];
+  EXPECT_GT(in["bitrate_kbps"].get<int>(), 10);
+  EXPECT_EQ(in["video_codec"], "h264") << in.dump();
+  EXPECT_EQ(in["audio_codec"], "aac") << in.dump();
+  EXPECT_EQ(in["width"], 320) << in.dump();
+  EXPECT_EQ(in["height"], 180) << in.dump();
+  EXPECT_NEAR(in["fps"].get<double>(), 15, 3) << in.dump();
+  EXPECT_EQ(in["keyframe_interval_ms"], 1000) << in.dump();
 }
 
 TEST_F(RtmpIngest, SrtCallerWithWrongStreamIdIsRejectedInTheHandshake) {

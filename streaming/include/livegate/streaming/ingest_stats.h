@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,15 +27,22 @@ struct H264Info {
 // Parses an AVCDecoderConfigurationRecord (the body of an FLV AVC sequence header after its
 // 5-byte tag header) for the first SPS; nullopt when it is malformed.
 std::optional<H264Info> parse_avc_config(std::string_view record);
+// Parses one H.264 SPS NAL unit (header byte included, emulation prevention still in).
+std::optional<H264Info> parse_sps(std::string_view nal);
+
+class TsReader;
 
 class IngestStats {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit IngestStats(std::chrono::seconds window = std::chrono::seconds(5)) : window_(window) {}
+  explicit IngestStats(std::chrono::seconds window = std::chrono::seconds(5));
+  ~IngestStats();
 
   void on_tag(const FlvTag& tag, Clock::time_point now = Clock::now());
-  // Transports without FLV tags (SRT's MPEG-TS): only the bitrate is known.
+  // Transports without FLV tags count bytes only...
   void on_bytes(size_t bytes, Clock::time_point now = Clock::now());
+  // ...or, for MPEG-TS (SRT callers, WHIP sessions), read frames and the SPS from the stream.
+  void on_ts(std::string_view bytes, Clock::time_point now = Clock::now());
   nlohmann::json snapshot(Clock::time_point now = Clock::now()) const;
 
   double bitrate_kbps(Clock::time_point now = Clock::now()) const;
@@ -56,6 +64,7 @@ class IngestStats {
     bool video_frame;
   };
   void expire(Clock::time_point now) const;
+  void on_keyframe_time(uint32_t ms);
 
   std::chrono::seconds window_;
   mutable std::deque<Sample> samples_;
@@ -72,6 +81,8 @@ class IngestStats {
   uint64_t dropped_video_ = 0;
   uint64_t dropped_audio_ = 0;
   Clock::time_point started_ = Clock::now();
+  std::unique_ptr<class TsReader> ts_;
+  Clock::time_point ts_now_{};  // the time of the bytes being read (for TsReader's callbacks)
 };
 
 }  // namespace livegate::streaming
