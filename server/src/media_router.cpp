@@ -201,7 +201,15 @@ streaming::RtmpServer::Callbacks MediaRouter::rtmp_callbacks() {
 streaming::SrtServer::Callbacks MediaRouter::srt_callbacks() {
   return {.authorize = [this](uint64_t c, const std::string& key) { return authorize(c, key, Transport::srt); },
           .data = [this](uint64_t c, std::string&& bytes) { on_ts(c, std::move(bytes)); },
-          .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
+          .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); },
+          .link = [this](uint64_t c, const streaming::SrtServer::LinkStats& s) {
+            auto it = publishers_.find(c);
+            if (it == publishers_.end()) return;
+            auto b = broadcasts_.find(it->second);
+            if (b != broadcasts_.end() && b->second.ingest) {
+              b->second.ingest->set_link(s.lost_packets, s.dropped_packets, s.rtt_ms);
+            }
+          }};
 }
 
 streaming::WhipServer::Callbacks MediaRouter::whip_callbacks() {

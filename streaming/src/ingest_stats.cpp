@@ -236,6 +236,11 @@ nlohmann::json IngestStats::snapshot(Clock::time_point now) const {
                       {"bytes", bytes_total_},
                       {"dropped_video_frames", dropped_video_},
                       {"dropped_audio_frames", dropped_audio_}};
+  if (link_) {
+    j["lost_packets"] = link_->lost_packets;
+    j["dropped_packets"] = link_->dropped_packets;
+    j["rtt_ms"] = std::lround(link_->rtt_ms * 10) / 10.0;
+  }
   if (video_) {
     j["width"] = video_->width;
     j["height"] = video_->height;

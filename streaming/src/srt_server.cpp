@@ -4,6 +4,9 @@
 #include <srt/access_control.h>
 #include <srt/srt.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -107,6 +110,7 @@ void SrtServer::run() {
     SRTSOCKET socket;
     std::string pending;
   };
+  auto last_stats = std::chrono::steady_clock::now();
   std::map<uint64_t, Caller> callers;
   std::map<SRTSOCKET, uint64_t> by_socket;
   uint64_t next_id = kFirstId;
@@ -188,6 +192,19 @@ void SrtServer::run() {
         c.pending.clear();
       }
       if (broken) drop(id, "caller disconnected", true);
+    }
+    if (callbacks_.link && std::chrono::steady_clock::now() - last_stats >= std::chrono::seconds(1)) {
+      last_stats = std::chrono::steady_clock::now();
+      for (const auto& [id, c] : callers) {
+        SRT_TRACEBSTATS perf{};
+        if (srt_bstats(c.socket, &perf, 0) != 0) continue;
+        LinkStats stats{.lost_packets = static_cast<uint64_t>(std::max(0, perf.pktRcvLossTotal)),
+                        .dropped_packets = static_cast<uint64_t>(std::max(0, perf.pktRcvDropTotal)),
+                        .rtt_ms = perf.msRTT};
+        loop_.post([this, alive, id, stats] {
+          if (auto a = alive.lock(); a && *a) callbacks_.link(id, stats);
+        });
+      }
     }
   }
   for (auto& [id, c] : callers) srt_close(c.socket);

@@ -253,6 +253,8 @@ TEST_F(RtmpIngest, SrtCallerWithStreamIdPublishes) {
   EXPECT_EQ(in["height"], 180) << in.dump();
   EXPECT_NEAR(in["fps"].get<double>(), 15, 3) << in.dump();
   EXPECT_EQ(in["keyframe_interval_ms"], 1000) << in.dump();
+  EXPECT_EQ(in["dropped_packets"], 0) << "loopback loses nothing: " << in.dump();
+  EXPECT_TRUE(in.contains("rtt_ms")) << in.dump();
 }
 
 TEST_F(RtmpIngest, SrtCallerWithWrongStreamIdIsRejectedInTheHandshake) {

@@ -56,6 +56,10 @@ class IngestStats {
     dropped_audio_ = audio_frames;
   }
   uint64_t dropped_video_frames() const { return dropped_video_; }
+  // What the transport lost on the way (SRT): packets never received, packets too late.
+  void set_link(uint64_t lost_packets, uint64_t dropped_packets, double rtt_ms) {
+    link_ = Link{lost_packets, dropped_packets, rtt_ms};
+  }
 
  private:
   struct Sample {
@@ -80,6 +84,12 @@ class IngestStats {
   uint32_t keyframe_interval_ms_ = 0;
   uint64_t dropped_video_ = 0;
   uint64_t dropped_audio_ = 0;
+  struct Link {
+    uint64_t lost_packets;
+    uint64_t dropped_packets;
+    double rtt_ms;
+  };
+  std::optional<Link> link_;
   Clock::time_point started_ = Clock::now();
   std::unique_ptr<class TsReader> ts_;
   Clock::time_point ts_now_{};  // the time of the bytes being read (for TsReader's callbacks)

@@ -31,10 +31,18 @@ class SrtServer {
   // Connection ids of SRT callers live above this, apart from RTMP's.
   static constexpr uint64_t kFirstId = uint64_t{1} << 40;
 
+  // The caller's link as libsrt sees it, totals since it connected.
+  struct LinkStats {
+    uint64_t lost_packets = 0;     // never arrived (retransmission asked for)
+    uint64_t dropped_packets = 0;  // arrived too late for the latency window: holes in the stream
+    double rtt_ms = 0;
+  };
+
   struct Callbacks {  // all run on the loop
     std::function<std::string(uint64_t connection, const std::string& stream_key)> authorize;
     std::function<void(uint64_t connection, std::string&& ts_bytes)> data;
     std::function<void(uint64_t connection, const std::string& why)> ended;
+    std::function<void(uint64_t connection, const LinkStats& stats)> link;  // every second; optional
   };
 
   SrtServer(EventLoop& loop, SrtServerConfig config, Callbacks callbacks);
