@@ -206,6 +206,7 @@ Config parse(const YAML::Node& root) {
     s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
     s.read("slate_text", c.media.slate_text);
     s.read("record", c.media.record);
+    s.read_range("record_mp4_minutes", c.media.record_mp4_minutes, 0, 24 * 60);
     s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
     s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
     s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);

@@ -34,6 +34,7 @@ bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
   } else if (feed.runs > 0) {
     feed.playlist->mark_discontinuity();
     if (feed.recording) feed.recording->mark_discontinuity();
+    if (feed.mp4) feed.mp4->discontinuity();
   }
   streaming::PipelineSource what = std::move(push_source);
   if (source == Source::fallback || source == Source::slate) {
@@ -95,6 +96,10 @@ bool MediaRouter::open_feed(Broadcast& b, std::string* error) {
     feed.recording = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
         media_.root + "/vod/" + id, media_.segment_seconds));
     feed.recording->reset();
+    if (media_.record_mp4_minutes > 0) {
+      feed.mp4 = std::make_unique<streaming::Mp4Recorder>(media_.root + "/recordings/" + id, id,
+                                                          std::chrono::minutes(media_.record_mp4_minutes));
+    }
   }
   if (!b.config.fallback_test_source) {
     announce_(id, "waiting");
@@ -145,6 +150,7 @@ void MediaRouter::end(const std::string& id) {
   b->second.source = "none";
   feed->second.playlist->end();
   if (feed->second.recording) feed->second.recording->end();
+  if (feed->second.mp4) feed->second.mp4->finish();
   log("streaming")->info("broadcast {}: ended by the seller", id);
   announce_(id, "ended");
 }
@@ -156,6 +162,7 @@ void MediaRouter::stop_all() {
       it->second.grace.cancel();
       it->second.playlist->end();
       if (it->second.recording) it->second.recording->end();
+      if (it->second.mp4) it->second.mp4->finish();
     }
   }
 }
@@ -173,6 +180,8 @@ void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment s
   const bool first = feed.playlist->segments().empty() && feed.playlist->media_sequence() == 0;
   const std::string live_dir = media_.root + "/live/" + id;
   if (feed.recording) feed.recording->add_linked(live_dir, segment);
+  // Not after the end: the live playlist ignores such a straggler too.
+  if (feed.mp4 && !feed.playlist->ended()) feed.mp4->add_segment(live_dir + "/" + segment.uri, segment.duration);
   // A segment starts on a keyframe: its first frame is the thumbnail, made off the loop.
   const auto now = std::chrono::steady_clock::now();
   if (now - feed.last_thumbnail >= std::chrono::seconds(media_.thumbnail_seconds)) {
@@ -342,6 +351,7 @@ void MediaRouter::grace_over(const std::string& id) {
   b->second.source = "none";
   feeds_[id].playlist->end();
   if (feeds_[id].recording) feeds_[id].recording->end();
+  if (feeds_[id].mp4) feeds_[id].mp4->finish();
   announce_(id, "ended");
 }
 

@@ -71,6 +71,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.media.reconnect_grace_seconds, code.media.reconnect_grace_seconds);
   EXPECT_EQ(file.media.slate_text, code.media.slate_text);
   EXPECT_EQ(file.media.record, code.media.record);
+  EXPECT_EQ(file.media.record_mp4_minutes, code.media.record_mp4_minutes);
   EXPECT_EQ(file.media.thumbnail_seconds, code.media.thumbnail_seconds);
   EXPECT_EQ(file.media.thumbnail_width, code.media.thumbnail_width);
   EXPECT_EQ(file.media.ingest_backlog_bytes, code.media.ingest_backlog_bytes);
@@ -113,6 +114,8 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_EQ(error_of("colour: red\n"), "colour is not a known setting");
   EXPECT_EQ(error_of("chat:\n  max_text_chars: 0\n"),
             "chat.max_text_chars must be between 1 and 10000 (got 0)");
+  EXPECT_EQ(error_of("media:\n  record_mp4_minutes: -1\n"),
+            "media.record_mp4_minutes must be between 0 and 1440 (got -1)");
   EXPECT_EQ(error_of("log:\n  level: loud\n"),
             "log.level must be one of trace, debug, info, warn, error, critical, off");
   EXPECT_NE(error_of("http: [1, 2\n").find("YAML syntax error at line"), std::string::npos);

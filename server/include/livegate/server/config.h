@@ -69,6 +69,7 @@ struct MediaConfig {
   int reconnect_grace_seconds = 60;  // a dropped publisher may come back this long (slate shown)
   std::string slate_text = "We'll be right back";
   bool record = true;  // keep every segment for the replay at /vod/<id>/index.m3u8
+  int record_mp4_minutes = 10;  // with record: also MP4 files of this much media each; 0 = none
   int thumbnail_seconds = 10;  // /live/<id>/thumb.jpg refreshed this often
   int thumbnail_width = 640;
   // An RTMP publisher's backlog (bytes its pipeline has not taken) over this drops video until

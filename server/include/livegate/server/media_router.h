@@ -17,6 +17,7 @@
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
 #include "livegate/streaming/live_playlist.h"
+#include "livegate/streaming/mp4_recorder.h"
 #include "livegate/streaming/rtmp_server.h"
 #include "livegate/streaming/srt_server.h"
 #include "livegate/streaming/thumbnailer.h"
@@ -58,6 +59,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   struct Feed {
     std::unique_ptr<streaming::LivePlaylist> playlist;
     std::unique_ptr<streaming::LivePlaylist> recording;  // everything since start: the replay
+    std::unique_ptr<streaming::Mp4Recorder> mp4;  // the same as MP4 files, remuxed off the loop
     Source source = Source::none;
     Timer grace;
     uint64_t runs = 0;
