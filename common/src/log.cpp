@@ -2,9 +2,16 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <mutex>
+
 namespace livegate {
 
 std::shared_ptr<spdlog::logger> log(const std::string& module) {
+  if (auto existing = spdlog::get(module)) return existing;
+  // Media threads log too: two threads creating the same logger at once would make spdlog
+  // throw "logger with name already exists", so creation is serialised and re-checked.
+  static std::mutex creating;
+  std::lock_guard lock(creating);
   if (auto existing = spdlog::get(module)) return existing;
   auto logger = spdlog::stderr_color_mt(module);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");

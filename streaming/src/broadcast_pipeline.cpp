@@ -37,7 +37,10 @@ BroadcastPipeline::~BroadcastPipeline() {
 namespace {
 
 // The launch lines end in two queues, "vq" and "aq"; attach_segmenter() links them to
-// mpegtsmux ! multifilesink, with segment cuts on keyframes (keyframe_cuts.h).
+// mpegtsmux ! multifilesink, with segment cuts on keyframes (keyframe_cuts.h). Every h264parse
+// before the muxer has config-interval=-1: SPS/PPS before each keyframe, so every segment
+// decodes on its own (a player joining live starts mid-playlist; RTMP publishers send them
+// once, out of band).
 constexpr const char* kVideoOut = " ! queue name=vq ";
 constexpr const char* kAudioOut = " ! queue name=aq ";
 
@@ -45,7 +48,7 @@ constexpr const char* kAudioOut = " ! queue name=aq ";
 std::string flv_passthrough() {
   return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
          "! flvdemux name=demux "
-         "demux.video ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au" +
+         "demux.video ! queue ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au" +
          std::string(kVideoOut) + "demux.audio ! queue ! aacparse" + kAudioOut;
 }
 
@@ -54,7 +57,7 @@ std::string flv_passthrough() {
 std::string ts_passthrough() {
   return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
          "! tsdemux name=demux "
-         "demux. ! video/x-h264 ! queue ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au" +
+         "demux. ! video/x-h264 ! queue ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au" +
          std::string(kVideoOut) + "demux. ! audio/mpeg ! queue ! aacparse" + kAudioOut;
 }
 
@@ -85,7 +88,7 @@ std::string BroadcastPipeline::launch_description() const {
          "! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0 "
          "bitrate=" + std::to_string(s.video_bitrate_kbps) +
          " key-int-max=" + std::to_string(keyframe_interval) +
-         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse" + std::string(kVideoOut) +
+         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse config-interval=-1" + std::string(kVideoOut) +
          "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
          "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
          "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) +
@@ -201,8 +204,8 @@ bool BroadcastPipeline::attach_segmenter(std::string* error) {
     if (mux) gst_object_unref(mux);
     return false;
   }
-  // alignment=7: 1316-byte writes (7 TS packets), what a segment file is read in anyway.
-  g_object_set(mux, "alignment", 7, nullptr);
+  // No packet alignment: with alignment=7 the muxer keeps up to 6 packets back, and they would
+  // land after a cut, in the next file (the end of one PES in another segment).
   g_object_set(sink, "location", (output_.dir + "/" + output_.segment_prefix + "%05d.ts").c_str(),
                "post-messages", TRUE, "sync", FALSE, "async", FALSE, nullptr);
   gst_util_set_object_arg(G_OBJECT(sink), "next-file", "key-unit-event");  // cuts: keyframe_cuts.h

@@ -37,7 +37,7 @@ std::string WhipSession::launch_description() const {
          "! x264enc tune=zerolatency speed-preset=veryfast bframes=0 bitrate=" +
          std::to_string(config_.video_bitrate_kbps) +
          " key-int-max=" + std::to_string(config_.fps * config_.keyframe_seconds) +
-         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse ! queue ! mux. " + audio_in +
+         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse config-interval=-1 ! queue ! mux. " + audio_in +
          "! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 "
          "! avenc_aac bitrate=" + std::to_string(config_.audio_bitrate_kbps * 1000) +
          " ! aacparse ! queue ! mux. "

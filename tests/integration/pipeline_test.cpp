@@ -111,6 +111,7 @@ TEST(Pipeline, WritesAPlaylistOfH264AacSegments) {
     if (i + 1 == segments.size()) continue;
     const double duration = std::atof(
         run("ffprobe -v error -show_entries format=duration -of csv=p=0 '" + dir + "/" + seg + "'").c_str());
+    EXPECT_EQ(run("ffmpeg -v error -i '" + dir + "/" + seg + "' -f null - 2>&1"), "") << seg << " does not decode alone";
     EXPECT_GT(duration, 0.5) << seg;
     EXPECT_LT(duration, 1.6) << seg;
   }

@@ -35,6 +35,18 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
   EXPECT_NE(streams.find("codec_name=aac"), std::string::npos) << streams;
   EXPECT_NE(streams.find("width=320"), std::string::npos) << streams;  // passed through, not re-encoded
+  // Each segment decodes on its own, without the ones before it: a viewer joining live starts
+  // mid-playlist (SPS/PPS in every segment, no PES cut across a segment boundary).
+  for (size_t i = 1; i < segments.size(); ++i) {
+    std::string later;
+    ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[i], &later), 200);
+    const std::string alone = log_dir + "/alone.ts";
+    std::ofstream(alone, std::ios::binary) << later;
+    EXPECT_EQ(run("ffmpeg -v error -i '" + alone + "' -f null - 2>&1"), "") << segments[i];
+    EXPECT_NE(run("ffprobe -v error -show_entries stream=width -of csv=p=0 '" + alone + "' 2>&1").find("320"),
+              std::string::npos)
+        << segments[i] << " has no SPS";
+  }
   std::string body;
   http_get(server->port(), "/api/broadcasts/ingest", &body);
   json api = json::parse(body);
