@@ -180,6 +180,7 @@ int run_app(const Config& config) {
   if (config.ingest.whip_enabled) {
     streaming::WhipServerConfig whip_config;
     whip_config.max_sessions = config.ingest.whip_max_sessions;
+    whip_config.media_timeout = std::chrono::seconds(config.ingest.whip_media_timeout_seconds);
     whip_config.media = {.ice_addresses = config.ingest.whip_ice_addresses,
                          .min_port = config.ingest.whip_min_port,
                          .max_port = config.ingest.whip_max_port,

@@ -187,6 +187,7 @@ Config parse(const YAML::Node& root) {
     s.read_range<size_t>("whip_max_sessions", c.ingest.whip_max_sessions, 1, 64);
     s.read_range("whip_video_bitrate_kbps", c.ingest.whip_video_bitrate_kbps, 100, 20000);
     s.read_range("whip_fps", c.ingest.whip_fps, 5, 60);
+    s.read_range("whip_media_timeout_seconds", c.ingest.whip_media_timeout_seconds, 1, 300);
   }
   {
     Section s(top.child("redis"), "redis");

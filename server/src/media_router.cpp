@@ -264,6 +264,7 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
   }
   Feed& feed = feeds_[id];
   const bool resumed = feed.source == Source::slate;
+  feed.before_publisher = feed.source;
   feed.grace.cancel();
   std::string error;
   if (!run(*match, Source::publisher, &error,
@@ -323,16 +324,32 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   auto b = broadcasts_.find(id);
   if (b == broadcasts_.end()) return;
   b->second.publisher = 0;
+  const bool sent_media = b->second.ingest && b->second.ingest->bytes() > 0;
   b->second.ingest.reset();
   b->second.gate.reset();
+  Feed& feed = feeds_[id];
+  std::string error;
+  // A publisher that never sent media (a WHIP negotiation that failed, say) did not interrupt
+  // anything: the broadcast goes back to what it was, not to the slate.
+  if (!sent_media && feed.before_publisher != Source::slate) {
+    log("streaming")->info("broadcast {}: publisher left before sending media ({})", id, why);
+    if (feed.before_publisher == Source::fallback) {
+      if (!run(b->second, Source::fallback, &error)) log("streaming")->error("broadcast {}: {}", id, error);
+      return;
+    }
+    stop_pipeline(b->second);
+    feed.source = Source::none;
+    b->second.source = "none";
+    announce_(id, "waiting");
+    return;
+  }
   log("streaming")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
                     media_.reconnect_grace_seconds);
-  std::string error;
   if (!run(b->second, Source::slate, &error)) {
     log("streaming")->error("broadcast {}: slate did not start: {}", id, error);
   }
   announce_(id, "reconnecting");
-  feeds_[id].grace = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds),
+  feed.grace = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds),
                                  [this, id] { grace_over(id); });
 }
 

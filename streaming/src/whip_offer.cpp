@@ -108,6 +108,18 @@ std::optional<WhipOffer> read_whip_offer(std::string_view sdp, std::string* erro
     return std::nullopt;
   }
   std::unique_ptr<GstSDPMessage, SdpDeleter> message(raw);
+  // ICE and DTLS need these, at session or media level; without them webrtcbin fails later
+  // and less clearly.
+  for (const char* required : {"ice-ufrag", "ice-pwd", "fingerprint"}) {
+    bool found = gst_sdp_message_get_attribute_val(message.get(), required) != nullptr;
+    for (guint i = 0; !found && i < gst_sdp_message_medias_len(message.get()); ++i) {
+      found = gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(message.get(), i), required) != nullptr;
+    }
+    if (!found) {
+      *error = std::string("the offer has no a=") + required + " (ICE/DTLS cannot start)";
+      return std::nullopt;
+    }
+  }
   std::optional<WhipTrack> video, audio;
   WhipVideoCodec codec = WhipVideoCodec::vp8;
   for (guint i = 0; i < gst_sdp_message_medias_len(message.get()); ++i) {

@@ -54,6 +54,25 @@ TEST_F(WhipHttp, RefusalsHaveTheirStatusAndAReason) {
   EXPECT_EQ(http_get(server->port(), "/healthz"), 200);
 }
 
+TEST_F(WhipHttp, ASessionThatNeverSendsMediaEndsAndTheBroadcastGoesBackToWaiting) {
+  // A well-formed offer from no one: livegate answers, ICE never connects, no media arrives.
+  json answer;
+  std::string sdp_answer, headers;
+  const int status = http_request(server->port(), "POST", std::string("/whip/") + kKey, kOffer,
+                                  {"Content-Type: application/sdp"}, &sdp_answer, &headers);
+  ASSERT_EQ(status, 201) << sdp_answer;
+  EXPECT_NE(sdp_answer.find("a=candidate"), std::string::npos) << "non-trickle: candidates in the answer";
+  EXPECT_NE(sdp_answer.find("VP8"), std::string::npos) << sdp_answer;
+  EXPECT_NE(headers.find("location: /whip/"), std::string::npos) << headers;
+  EXPECT_EQ(state_of("ingest"), "waiting");  // nothing to show yet
+  EXPECT_TRUE(wait_log("no media for 2 s", std::chrono::seconds(8)));
+  EXPECT_TRUE(wait_log("publisher left before sending media", std::chrono::seconds(2)));
+  EXPECT_TRUE(wait_for([&] { return state_of("ingest") == "waiting"; }, std::chrono::seconds(3)));
+  // The key is free again: a real publisher takes it.
+  publish(kKey, 20);
+  EXPECT_TRUE(wait_for([&] { return state_of("ingest") == "live"; }, std::chrono::seconds(15)));
+}
+
 TEST_F(WhipHttp, AKeyThatIsLiveOverRtmpIsAConflict) {
   publish(kKey, 30);
   ASSERT_TRUE(wait_for([&] { return state_of("ingest") == "live"; }, std::chrono::seconds(20)));

@@ -170,7 +170,7 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
       << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n"
       << "redis:\n  embedded: false\n  host: 127.0.0.1\n  port: " << redis_port << "\n"
       << "ingest:\n  rtmp_bind: 127.0.0.1\n  rtmp_port: " << rtmp_port_ << "\n  srt_bind: 127.0.0.1\n  srt_port: " << srt_port_
-      << "\n  rtmp_handshake_timeout_ms: 2000\n  whip_ice_addresses: [127.0.0.1]\n"
+      << "\n  rtmp_handshake_timeout_ms: 2000\n  whip_ice_addresses: [127.0.0.1]\n  whip_media_timeout_seconds: 2\n"
       << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n  reconnect_grace_seconds: 3\n"
       << "log:\n  level: debug\n"
       << extra_yaml << "broadcasts:\n"

@@ -60,6 +60,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.ingest.whip_max_sessions, code.ingest.whip_max_sessions);
   EXPECT_EQ(file.ingest.whip_video_bitrate_kbps, code.ingest.whip_video_bitrate_kbps);
   EXPECT_EQ(file.ingest.whip_fps, code.ingest.whip_fps);
+  EXPECT_EQ(file.ingest.whip_media_timeout_seconds, code.ingest.whip_media_timeout_seconds);
   EXPECT_EQ(file.redis.embedded, code.redis.embedded);
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);

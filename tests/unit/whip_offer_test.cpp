@@ -14,7 +14,9 @@ std::string offer(const std::string& audio_formats, const std::string& video_for
                   const std::string& video_direction = "sendonly") {
   std::string sdp =
       "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
-      "a=group:BUNDLE 0 1\r\na=msid-semantic: WMS stream\r\n";
+      "a=group:BUNDLE 0 1\r\na=msid-semantic: WMS stream\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+      "a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n";
   if (!audio_formats.empty()) {
     sdp += "m=audio 9 UDP/TLS/RTP/SAVPF " + audio_formats +
            "\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendonly\r\na=rtcp-mux\r\n"
@@ -98,6 +100,11 @@ TEST(WhipOffer, RefusalsSayWhy) {
   std::string two_videos = offer("", "96") + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=rtpmap:96 VP8/90000\r\n";
   EXPECT_FALSE(read_whip_offer(two_videos, &error));
   EXPECT_NE(error.find("one video track"), std::string::npos) << error;
+
+  std::string no_ice = offer("111", "96");
+  no_ice.erase(no_ice.find("a=ice-ufrag"), no_ice.find("a=ice-pwd") - no_ice.find("a=ice-ufrag"));
+  EXPECT_FALSE(read_whip_offer(no_ice, &error));
+  EXPECT_NE(error.find("ice-ufrag"), std::string::npos) << error;
 
   std::string data = offer("111", "96") + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n";
   EXPECT_FALSE(read_whip_offer(data, &error));

@@ -49,6 +49,7 @@ struct IngestConfig {
   size_t whip_max_sessions = 4;                 // each one transcodes: a core-bound limit
   int whip_video_bitrate_kbps = 2500;
   int whip_fps = 30;
+  int whip_media_timeout_seconds = 10;          // a session without media this long is ended
 };
 
 struct RedisConfig {

@@ -61,6 +61,7 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
     std::unique_ptr<streaming::LivePlaylist> recording;  // everything since start: the replay
     std::unique_ptr<streaming::Mp4Recorder> mp4;  // the same as MP4 files, remuxed off the loop
     Source source = Source::none;
+    Source before_publisher = Source::none;  // what to go back to if a publisher sends nothing
     Timer grace;
     uint64_t runs = 0;
     std::chrono::steady_clock::time_point last_thumbnail{};

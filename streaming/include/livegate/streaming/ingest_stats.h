@@ -56,6 +56,7 @@ class IngestStats {
     dropped_audio_ = audio_frames;
   }
   uint64_t dropped_video_frames() const { return dropped_video_; }
+  uint64_t bytes() const { return bytes_total_; }
   // What the transport lost on the way (SRT): packets never received, packets too late.
   void set_link(uint64_t lost_packets, uint64_t dropped_packets, double rtt_ms) {
     link_ = Link{lost_packets, dropped_packets, rtt_ms};
