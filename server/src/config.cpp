@@ -94,6 +94,51 @@ commerce::Product read_product(const YAML::Node& node, const std::string& path, 
   return p;
 }
 
+// One rung: a preset name ("720p") or {name, height, video_bitrate_kbps}.
+streaming::Rendition read_rendition(const YAML::Node& node, const std::string& path) {
+  if (node.IsScalar()) {
+    if (auto preset = streaming::rendition_preset(node.Scalar())) return *preset;
+    throw ConfigError(path + " '" + node.Scalar() + "' is not a preset (" + streaming::rendition_preset_names() +
+                      ") or a mapping {name, height, video_bitrate_kbps}");
+  }
+  Section s(node, path);
+  streaming::Rendition r;
+  s.read("name", r.name);
+  // The name is a folder and a URL part: /live/<id>/<name>/index.m3u8.
+  if (r.name.empty() || r.name.size() > 16 || r.name == "master" ||
+      !std::all_of(r.name.begin(), r.name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      })) {
+    s.fail("name", "must be 1-16 characters of a-z, 0-9, '-' or '_' (and not 'master')");
+  }
+  s.read_range("height", r.height, 90, 2160);
+  if (r.height % 2) s.fail("height", "must be even (4:2:0 video)");
+  s.read_range("video_bitrate_kbps", r.video_bitrate_kbps, 100, 20000);
+  return r;
+}
+
+std::vector<streaming::Rendition> read_ladder(const YAML::Node& node, const std::string& path) {
+  std::vector<streaming::Rendition> ladder;
+  if (!node || node.IsNull()) return ladder;
+  if (!node.IsSequence()) throw ConfigError(path + " must be a list of renditions ([] = passthrough)");
+  if (node.size() > streaming::kMaxRenditions) {
+    throw ConfigError(path + " has " + std::to_string(node.size()) + " renditions; at most " +
+                      std::to_string(streaming::kMaxRenditions) + " (each is an x264 encode)");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string r_path = path + "[" + std::to_string(i) + "]";
+    auto r = read_rendition(node[i], r_path);
+    if (!names.insert(r.name).second) throw ConfigError(r_path + ".name '" + r.name + "' is repeated");
+    ladder.push_back(std::move(r));
+  }
+  // Highest first: the top rung records the replay and makes thumbnails.
+  std::stable_sort(ladder.begin(), ladder.end(), [](const auto& a, const auto& b) {
+    return a.height != b.height ? a.height > b.height : a.video_bitrate_kbps > b.video_bitrate_kbps;
+  });
+  return ladder;
+}
+
 BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
                                const CommerceConfig& commerce) {
   Section s(node, path);
@@ -131,6 +176,7 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
     if (b.source.width % 2 || b.source.height % 2) src.fail("width", "and height must be even");
   }
   b.source.title = b.title;
+  b.abr = read_ladder(s.child("abr"), s.path("abr"));
   YAML::Node products = s.child("products");
   if (products && !products.IsNull()) {
     if (!products.IsSequence()) s.fail("products", "must be a list");

@@ -100,11 +100,13 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     }
     return serve_from(deps.media.root + "/vod/" + std::string(parts[1]), parts[2], respond);
   }
-  if (head == "live" && parts.size() == 3) {
+  if (head == "live" && (parts.size() == 3 || parts.size() == 4)) {  // 4: an ABR rung's files
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
       return respond(json_error(404, "no broadcast with this id"));
     }
-    return serve_from(deps.media.root + "/live/" + std::string(parts[1]), parts[2], respond);
+    const size_t rest = std::string_view("/live/").size() + parts[1].size() + 1;
+    return serve_from(deps.media.root + "/live/" + std::string(parts[1]),
+                      std::string_view(request.path).substr(rest), respond);
   }
   respond(json_error(404, "not found"));
 }

@@ -47,6 +47,7 @@ bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
                              std::to_string(feed.runs) + "-";
   streaming::HlsOutputConfig hls{.dir = media_.root + "/live/" + b.config.id,
                                  .segment_seconds = media_.segment_seconds,
+                                 .ladder = b.config.abr,
                                  .segment_prefix = prefix};
   b.pipeline = std::make_unique<streaming::BroadcastPipeline>(loop_, b.config.id, std::move(what), hls, *this);
   feed.source = source;
@@ -87,10 +88,11 @@ void MediaRouter::log_ingest() {
 bool MediaRouter::open_feed(Broadcast& b, std::string* error) {
   const std::string& id = b.config.id;
   Feed& feed = feeds_[id];
-  feed.playlist = std::make_unique<streaming::LivePlaylist>(
+  feed.playlist = std::make_unique<streaming::LiveOutput>(
       media_.root + "/live/" + id, media_.segment_seconds,
       static_cast<size_t>(media_.playlist_length),
-      static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)));
+      static_cast<size_t>(std::max(2, media_.max_files - media_.playlist_length)), b.config.abr,
+      b.config.source.audio_bitrate_kbps);
   feed.playlist->reset();
   if (media_.record) {
     feed.recording = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
@@ -173,22 +175,31 @@ void MediaRouter::on_pipeline_state(const std::string& id, streaming::PipelineSt
   }
 }
 
-void MediaRouter::on_segment(const std::string& id, streaming::PlaylistSegment segment) {
+void MediaRouter::on_rendition_format(const std::string& id, size_t rendition,
+                                      const streaming::RenditionFormat& format) {
+  auto it = feeds_.find(id);
+  if (it != feeds_.end() && it->second.playlist) it->second.playlist->set_format(rendition, format);
+}
+
+void MediaRouter::on_segment(const std::string& id, size_t rendition, streaming::PlaylistSegment segment) {
   auto it = feeds_.find(id);
   if (it == feeds_.end() || !it->second.playlist) return;
   Feed& feed = it->second;
+  // Lower ABR rungs are only listed; the top (or only) one also records, thumbnails, announces.
+  if (rendition != 0) return feed.playlist->add(rendition, std::move(segment));
   const bool first = feed.playlist->segments().empty() && feed.playlist->media_sequence() == 0;
   const std::string live_dir = media_.root + "/live/" + id;
-  if (feed.recording) feed.recording->add_linked(live_dir, segment);
+  const std::string segment_dir = feed.playlist->segment_dir(0);
+  if (feed.recording) feed.recording->add_linked(segment_dir, segment);
   // Not after the end: the live playlist ignores such a straggler too.
-  if (feed.mp4 && !feed.playlist->ended()) feed.mp4->add_segment(live_dir + "/" + segment.uri, segment.duration);
+  if (feed.mp4 && !feed.playlist->ended()) feed.mp4->add_segment(segment_dir + "/" + segment.uri, segment.duration);
   // A segment starts on a keyframe: its first frame is the thumbnail, made off the loop.
   const auto now = std::chrono::steady_clock::now();
   if (now - feed.last_thumbnail >= std::chrono::seconds(media_.thumbnail_seconds)) {
     feed.last_thumbnail = now;
-    thumbnails_.request(live_dir + "/" + segment.uri, live_dir + "/thumb.jpg");
+    thumbnails_.request(segment_dir + "/" + segment.uri, live_dir + "/thumb.jpg");
   }
-  feed.playlist->add(std::move(segment));
+  feed.playlist->add(0, std::move(segment));
   if (first) {
     auto b = broadcasts_.find(id);
     if (b != broadcasts_.end() && b->second.pipeline) {

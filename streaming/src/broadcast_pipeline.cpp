@@ -3,8 +3,13 @@
 #include <gio/gio.h>
 #include <gst/app/gstappsrc.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
+#include "abr_launch.h"
+#include "abr_rungs.h"
 #include "keyframe_cuts.h"
 #include "livegate/common/log.h"
 
@@ -36,38 +41,77 @@ BroadcastPipeline::~BroadcastPipeline() {
 
 namespace {
 
-// The launch lines end in two queues, "vq" and "aq"; attach_segmenter() links them to
-// mpegtsmux ! multifilesink, with segment cuts on keyframes (keyframe_cuts.h). Every h264parse
-// before the muxer has config-interval=-1: SPS/PPS before each keyframe, so every segment
-// decodes on its own (a player joining live starts mid-playlist; RTMP publishers send them
-// once, out of band).
+// Without a ladder the launch lines end in two queues, "vq" and "aq"; attach_segmenter() links
+// them to mpegtsmux ! multifilesink, with segment cuts on keyframes (keyframe_cuts.h). With a
+// ladder they end in tees "vt" (raw I420) and "at" (AAC), which abr_branches() splits into one
+// "vq<i>"/"aq<i>" pair per rung, each with its own muxer and sink. Every h264parse before a
+// muxer has config-interval=-1: SPS/PPS before each keyframe, so every segment decodes on its
+// own (a player joining live starts mid-playlist; RTMP publishers send them once, out of band).
 constexpr const char* kVideoOut = " ! queue name=vq ";
 constexpr const char* kAudioOut = " ! queue name=aq ";
+constexpr const char* kVideoTee = " ! tee name=vt ";
+constexpr const char* kAudioTee = " ! tee name=at ";
+// Pushed H.264 passed through, or decoded once for the ladder. videoconvert is a no-op for the
+// usual 8-bit 4:2:0 and makes anything else I420 once, not once per rung.
+constexpr const char* kPassH264 = " config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";
+constexpr const char* kDecodeH264 = " ! avdec_h264 ! videoconvert ! video/x-raw,format=I420";
 
-// An RTMP publisher's FLV: demuxed and re-parsed only, never re-encoded (a few % of a core).
-std::string flv_passthrough() {
-  return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
-         "! flvdemux name=demux "
-         "demux.video ! queue ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au" +
-         std::string(kVideoOut) + "demux.audio ! queue ! aacparse" + kAudioOut;
+// An RTMP publisher's FLV: demuxed and re-parsed only, never re-encoded (a few % of a core),
+// unless the broadcast has a ladder.
+std::string flv_source(bool abr) {
+  return std::string("appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
+                     "! flvdemux name=demux "
+                     "demux.video ! queue ! h264parse") +
+         (abr ? kDecodeH264 : kPassH264) + (abr ? kVideoTee : kVideoOut) + "demux.audio ! queue ! aacparse" +
+         (abr ? kAudioTee : kAudioOut);
 }
 
-// An SRT caller's MPEG-TS: demuxed and re-parsed only. The caps after the demuxer pick which
-// of its dynamic pads goes where.
-std::string ts_passthrough() {
-  return "appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
-         "! tsdemux name=demux "
-         "demux. ! video/x-h264 ! queue ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au" +
-         std::string(kVideoOut) + "demux. ! audio/mpeg ! queue ! aacparse" + kAudioOut;
+// An SRT caller's MPEG-TS: likewise. The caps after the demuxer pick which of its dynamic pads
+// goes where.
+std::string ts_source(bool abr) {
+  return std::string("appsrc name=src is-live=true format=bytes do-timestamp=false max-bytes=16777216 "
+                     "! tsdemux name=demux "
+                     "demux. ! video/x-h264 ! queue ! h264parse") +
+         (abr ? kDecodeH264 : kPassH264) + (abr ? kVideoTee : kVideoOut) +
+         "demux. ! audio/mpeg ! queue ! aacparse" + (abr ? kAudioTee : kAudioOut);
+}
+
+// The test source's raw I420 video (before any encoder) and its AAC audio.
+std::string test_video(const TestSourceConfig& s) {
+  return "videotestsrc name=vsrc is-live=true pattern=smpte "
+         "! video/x-raw,width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height) +
+         ",framerate=" + std::to_string(s.fps) + "/1 "
+         "! textoverlay name=title valignment=bottom halignment=left shaded-background=true "
+         "font-desc=\"Sans Bold " + std::to_string(std::max(8, s.height / 40)) + "\" "
+         "! clockoverlay name=clock valignment=bottom halignment=right shaded-background=true "
+         "time-format=\"%H:%M:%S\" font-desc=\"Sans " + std::to_string(std::max(8, s.height / 40)) + "\" "
+         "! videoconvert ! video/x-raw,format=I420";
+}
+
+std::string test_audio(const TestSourceConfig& s) {
+  return "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
+         "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
+         "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) + " ! aacparse";
 }
 
 }  // namespace
 
 std::string BroadcastPipeline::launch_description() const {
-  if (std::holds_alternative<FlvPushSource>(source_)) return flv_passthrough();
-  if (std::holds_alternative<TsPushSource>(source_)) return ts_passthrough();
+  const bool abr = !output_.ladder.empty();
+  const int segment = output_.segment_seconds;
+  if (std::holds_alternative<FlvPushSource>(source_)) {
+    return flv_source(abr) + (abr ? abr_branches(output_.ladder, kMaxPushFps * segment) : "");
+  }
+  if (std::holds_alternative<TsPushSource>(source_)) {
+    return ts_source(abr) + (abr ? abr_branches(output_.ladder, kMaxPushFps * segment) : "");
+  }
   const auto& s = std::get<TestSourceConfig>(source_);
-  const int keyframe_interval = s.fps * output_.segment_seconds;
+  const int keyframe_interval = s.fps * segment;
+  // With a ladder the test source (and the slate) is encoded into the same rungs as a
+  // publisher, so the master playlist does not change with the source.
+  if (abr) {
+    return test_video(s) + kVideoTee + test_audio(s) + kAudioTee + abr_branches(output_.ladder, keyframe_interval);
+  }
   // Named elements are configured after parsing (title text, paths), so no user string is ever
   // spliced into the launch syntax. Properties and their reasons:
   //  - I420 before x264enc and profile=main after it: otherwise x264 negotiates High 4:4:4,
@@ -77,33 +121,29 @@ std::string BroadcastPipeline::launch_description() const {
   //    extra keyframes every ~0.4 s on the clock overlay, which made uneven segments).
   //  - the queue before x264enc puts the encoder on its own thread (1.5x faster here).
   //  - bframes=0 + zerolatency: no reordering delay for live.
-  return "videotestsrc name=vsrc is-live=true pattern=smpte "
-         "! video/x-raw,width=" + std::to_string(s.width) + ",height=" + std::to_string(s.height) +
-         ",framerate=" + std::to_string(s.fps) + "/1 "
-         "! textoverlay name=title valignment=bottom halignment=left shaded-background=true "
-         "font-desc=\"Sans Bold " + std::to_string(std::max(8, s.height / 40)) + "\" "
-         "! clockoverlay name=clock valignment=bottom halignment=right shaded-background=true "
-         "time-format=\"%H:%M:%S\" font-desc=\"Sans " + std::to_string(std::max(8, s.height / 40)) + "\" "
-         "! videoconvert ! video/x-raw,format=I420 ! queue max-size-buffers=8 "
+  return test_video(s) + " ! queue max-size-buffers=8 "
          "! x264enc name=venc tune=zerolatency speed-preset=veryfast bframes=0 "
          "bitrate=" + std::to_string(s.video_bitrate_kbps) +
          " key-int-max=" + std::to_string(keyframe_interval) +
-         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse config-interval=-1" + std::string(kVideoOut) +
-         "audiotestsrc name=asrc is-live=true wave=ticks volume=0.3 "
-         "! audio/x-raw,rate=48000,channels=2 ! audioconvert ! audioresample "
-         "! avenc_aac bitrate=" + std::to_string(s.audio_bitrate_kbps * 1000) +
-         " ! aacparse" + kAudioOut;
+         " option-string=scenecut=0 ! video/x-h264,profile=main ! h264parse config-interval=-1" +
+         std::string(kVideoOut) + test_audio(s) + kAudioOut;
 }
 
 bool BroadcastPipeline::start(std::string* error) {
   if (pipeline_) return true;
   gst_init(nullptr, nullptr);  // idempotent; the pipeline must not depend on who called it first
-  std::error_code ec;
-  std::filesystem::create_directories(output_.dir, ec);
-  if (ec) {
-    if (error) *error = "cannot create " + output_.dir + ": " + ec.message();
-    return false;
+  const size_t outputs = std::max<size_t>(1, output_.ladder.size());
+  for (size_t i = 0; i < outputs; ++i) {
+    std::error_code ec;
+    const std::string dir = output_dir(i);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      if (error) *error = "cannot create " + dir + ": " + ec.message();
+      return false;
+    }
   }
+  outputs_.clear();
+  for (size_t i = 0; i < outputs; ++i) outputs_.emplace_back();
 
   GError* gerr = nullptr;
   const std::string launch = launch_description();
@@ -124,11 +164,16 @@ bool BroadcastPipeline::start(std::string* error) {
   } else {
     appsrc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "src");  // our reference, dropped in stop()
   }
-  if (!attach_segmenter(error)) {
+  bool linked = true;
+  for (size_t i = 0; i < outputs && linked; ++i) linked = attach_segmenter(i, error);
+  if (!linked) {
+    if (appsrc_) gst_object_unref(appsrc_);
+    appsrc_ = nullptr;
     gst_object_unref(pipeline_);
     pipeline_ = nullptr;
     return false;
   }
+  if (!output_.ladder.empty()) watch_raw_video();
 
   GstBus* bus = gst_element_get_bus(pipeline_);
   bus_watch_ = gst_bus_add_watch(bus, &BroadcastPipeline::on_bus_message, this);
@@ -143,7 +188,15 @@ bool BroadcastPipeline::start(std::string* error) {
     set_state(PipelineState::failed);
     return false;
   }
-  if (const auto* test = std::get_if<TestSourceConfig>(&source_)) {
+  if (!output_.ladder.empty()) {
+    std::string rungs;
+    for (const auto& r : output_.ladder) rungs += (rungs.empty() ? "" : ", ") + r.name;
+    log("streaming")->info("broadcast {}: ABR pipeline started ({} in, ladder {}, HLS {} s segments)", id_,
+                           std::holds_alternative<TestSourceConfig>(source_) ? "test source"
+                           : std::holds_alternative<FlvPushSource>(source_)  ? "FLV"
+                                                                             : "MPEG-TS",
+                           rungs, output_.segment_seconds);
+  } else if (const auto* test = std::get_if<TestSourceConfig>(&source_)) {
     log("streaming")->info("broadcast {}: test pipeline started ({}x{}@{}, {} kbps, HLS {} s segments)",
                            id_, test->width, test->height, test->fps, test->video_bitrate_kbps,
                            output_.segment_seconds);
@@ -173,8 +226,7 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
       if (!msg) break;
       const bool done = GST_MESSAGE_TYPE(msg) != GST_MESSAGE_ELEMENT;
       if (!done) {
-        const GstStructure* st = gst_message_get_structure(msg);
-        if (st && gst_structure_has_name(st, "GstMultiFileSink")) on_fragment_message(st);
+        on_fragment_message(msg);
       }
       gst_message_unref(msg);
       if (done) break;
@@ -195,9 +247,16 @@ void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
   if (state_ != PipelineState::failed) state_ = PipelineState::stopped;
 }
 
-bool BroadcastPipeline::attach_segmenter(std::string* error) {
-  GstElement* mux = gst_element_factory_make("mpegtsmux", "mux");
-  GstElement* sink = gst_element_factory_make("multifilesink", "hls");
+std::string BroadcastPipeline::output_dir(size_t rendition) const {
+  return output_.ladder.empty() ? output_.dir : output_.dir + "/" + output_.ladder[rendition].name;
+}
+
+// Output i: queues "vq"/"aq" into mpegtsmux "mux" ! multifilesink "hls" without a ladder,
+// "vq<i>"/"aq<i>" into "mux<i>" ! "hls<i>" with one.
+bool BroadcastPipeline::attach_segmenter(size_t rendition, std::string* error) {
+  const std::string suffix = output_.ladder.empty() ? "" : std::to_string(rendition);
+  GstElement* mux = gst_element_factory_make("mpegtsmux", ("mux" + suffix).c_str());
+  GstElement* sink = gst_element_factory_make("multifilesink", ("hls" + suffix).c_str());
   if (!sink || !mux) {
     if (error) *error = "multifilesink or mpegtsmux missing";
     if (sink) gst_object_unref(sink);
@@ -206,18 +265,19 @@ bool BroadcastPipeline::attach_segmenter(std::string* error) {
   }
   // No packet alignment: with alignment=7 the muxer keeps up to 6 packets back, and they would
   // land after a cut, in the next file (the end of one PES in another segment).
-  g_object_set(sink, "location", (output_.dir + "/" + output_.segment_prefix + "%05d.ts").c_str(),
+  g_object_set(sink, "location", (output_dir(rendition) + "/" + output_.segment_prefix + "%05d.ts").c_str(),
                "post-messages", TRUE, "sync", FALSE, "async", FALSE, nullptr);
   gst_util_set_object_arg(G_OBJECT(sink), "next-file", "key-unit-event");  // cuts: keyframe_cuts.h
   gst_bin_add_many(GST_BIN(pipeline_), mux, sink, nullptr);
   bool ok = gst_element_link(mux, sink);
-  for (const char* queue_name : {"vq", "aq"}) {
-    GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), queue_name);
+  for (const std::string queue_name : {"vq", "aq"}) {
+    GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), (queue_name + suffix).c_str());
     GstPad* src = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
     GstPad* dst = gst_element_request_pad_simple(mux, "sink_%d");
     ok = ok && src && dst && gst_pad_link(src, dst) == GST_PAD_LINK_OK;
-    if (ok && std::string_view(queue_name) == "vq") {
-      cut_on_keyframes(src, static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND, &first_keyframe_);
+    if (ok && queue_name == "vq") {
+      cut_on_keyframes(src, static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND,
+                       &outputs_[rendition].first_keyframe);
     }
     if (src) gst_object_unref(src);
     if (dst) gst_object_unref(dst);  // the muxer keeps its request pad until it is disposed
@@ -225,6 +285,41 @@ bool BroadcastPipeline::attach_segmenter(std::string* error) {
   }
   if (!ok && error) *error = "cannot link the segmenter";
   return ok;
+}
+
+void BroadcastPipeline::watch_raw_video() {
+  std::vector<RungFilter> rungs;
+  for (size_t i = 0; i < output_.ladder.size(); ++i) {
+    GstElement* filter = gst_bin_get_by_name(GST_BIN(pipeline_), ("size" + std::to_string(i)).c_str());
+    rungs.push_back({.height = output_.ladder[i].height, .filter = filter});
+    gst_object_unref(filter);  // the bin keeps it, and outlives the probe
+  }
+  GstElement* tee = gst_bin_get_by_name(GST_BIN(pipeline_), "vt");
+  GstPad* sink = gst_element_get_static_pad(tee, "sink");
+  GstPad* raw = gst_pad_get_peer(sink);
+  drive_rungs(raw, std::move(rungs), static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND);
+  gst_object_unref(raw);
+  gst_object_unref(sink);
+  gst_object_unref(tee);
+}
+
+RenditionFormat BroadcastPipeline::encoded_format(size_t rendition) const {
+  RenditionFormat f;
+  GstElement* parse = gst_bin_get_by_name(GST_BIN(pipeline_), ("parse" + std::to_string(rendition)).c_str());
+  GstPad* pad = parse ? gst_element_get_static_pad(parse, "src") : nullptr;
+  GstCaps* caps = pad ? gst_pad_get_current_caps(pad) : nullptr;
+  if (const GstStructure* st = caps ? gst_caps_get_structure(caps, 0) : nullptr) {
+    gst_structure_get_int(st, "width", &f.width);
+    gst_structure_get_int(st, "height", &f.height);
+    gst_structure_get_fraction(st, "framerate", &f.fps_num, &f.fps_den);
+    const gchar* profile = gst_structure_get_string(st, "profile");
+    const gchar* level = gst_structure_get_string(st, "level");
+    f.codecs = avc_codecs(profile ? profile : "main", level ? level : "");
+  }
+  if (caps) gst_caps_unref(caps);
+  if (pad) gst_object_unref(pad);
+  if (parse) gst_object_unref(parse);
+  return f;
 }
 
 void BroadcastPipeline::push(std::string_view bytes) {
@@ -245,23 +340,37 @@ void BroadcastPipeline::set_state(PipelineState s) {
 
 // multifilesink's message for a closed file: its name and the running time of the cut that
 // ended it (the next segment's first keyframe), or of the last frame at EOS.
-void BroadcastPipeline::on_fragment_message(const GstStructure* st) {
+void BroadcastPipeline::on_fragment_message(GstMessage* message) {
+  const GstStructure* st = gst_message_get_structure(message);
+  if (!st || !gst_structure_has_name(st, "GstMultiFileSink")) return;
+  // Which output: "hls" alone, or "hls<i>" with a ladder.
+  size_t rendition = 0;
+  if (!output_.ladder.empty()) {
+    const char* sink = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
+    rendition = static_cast<size_t>(std::strtoul(sink + std::min<size_t>(3, std::strlen(sink)), nullptr, 10));
+    if (rendition >= output_.ladder.size()) return;
+  }
+  Output& out = outputs_[rendition];
   GstClockTime end = GST_CLOCK_TIME_NONE;
   gst_structure_get_clock_time(st, "running-time", &end);
   const gchar* location = gst_structure_get_string(st, "filename");
   if (!location || !GST_CLOCK_TIME_IS_VALID(end)) return;
-  GstClockTime start = segment_start_;
-  if (!GST_CLOCK_TIME_IS_VALID(start)) start = first_keyframe_.load();
+  GstClockTime start = out.segment_start;
+  if (!GST_CLOCK_TIME_IS_VALID(start)) start = out.first_keyframe.load();
   if (!GST_CLOCK_TIME_IS_VALID(start) || end <= start) return;  // nothing playable in it
-  segment_start_ = end;
+  out.segment_start = end;
   gchar* name = g_path_get_basename(location);
   PlaylistSegment segment;
   segment.uri = name;
   g_free(name);
   segment.duration = static_cast<double>(end - start) / GST_SECOND;
   segment.start_unix_ms = started_unix_ms_ + static_cast<int64_t>(start / GST_MSECOND);
-  if (++segments_ == 1) set_state(PipelineState::live);
-  listener_.on_segment(id_, std::move(segment));
+  if (!output_.ladder.empty() && !out.format_reported) {
+    out.format_reported = true;
+    listener_.on_rendition_format(id_, rendition, encoded_format(rendition));
+  }
+  if (rendition == 0 && ++segments_ == 1) set_state(PipelineState::live);
+  listener_.on_segment(id_, rendition, std::move(segment));
 }
 
 gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
@@ -282,8 +391,7 @@ gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointe
       break;
     }
     case GST_MESSAGE_ELEMENT: {
-      const GstStructure* st = gst_message_get_structure(message);
-      if (st && gst_structure_has_name(st, "GstMultiFileSink")) self->on_fragment_message(st);
+      self->on_fragment_message(message);
       break;
     }
     case GST_MESSAGE_WARNING: {

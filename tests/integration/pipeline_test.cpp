@@ -53,7 +53,7 @@ class Recorder : public streaming::BroadcastPipeline::Listener {
  public:
   explicit Recorder(const std::string& dir) : playlist(dir, 1, 6) { playlist.reset(); }
   void on_pipeline_state(const std::string&, streaming::PipelineState s) override { states.push_back(s); }
-  void on_segment(const std::string&, streaming::PlaylistSegment segment) override {
+  void on_segment(const std::string&, size_t, streaming::PlaylistSegment segment) override {
     if (++segments == 1) first_segment = std::chrono::steady_clock::now();
     playlist.add(std::move(segment));
   }
@@ -76,7 +76,7 @@ TEST(Pipeline, WritesAPlaylistOfH264AacSegments) {
   Recorder recorder(dir);
   streaming::TestSourceConfig source{.width = 640, .height = 360, .fps = 30,
                                      .video_bitrate_kbps = 800, .title = "Pipeline test 苹果"};
-  streaming::HlsOutputConfig output{.dir = dir, .segment_seconds = 1, .segment_prefix = "t-"};
+  streaming::HlsOutputConfig output{.dir = dir, .segment_seconds = 1, .ladder = {}, .segment_prefix = "t-"};
   streaming::BroadcastPipeline pipeline(loop, "pipe", source, output, recorder);
   const auto started = std::chrono::steady_clock::now();
   std::string error;

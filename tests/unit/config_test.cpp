@@ -162,6 +162,47 @@ TEST(Config, StreamKeys) {
   EXPECT_FALSE(c.broadcasts[0].fallback_test_source);
 }
 
+TEST(Config, AbrLadderIsOptionalPresetsOrRungsHighestFirst) {
+  EXPECT_TRUE(load_config_text(kBroadcast).broadcasts[0].abr.empty());  // passthrough by default
+  Config c = load_config_text(
+      "broadcasts:\n  - id: a\n    title: x\n"
+      "    abr: [360p, {name: hd, height: 720, video_bitrate_kbps: 3000}, 180p]\n");
+  const auto& abr = c.broadcasts[0].abr;
+  ASSERT_EQ(abr.size(), 3u);
+  EXPECT_EQ(abr[0], (livegate::streaming::Rendition{"hd", 720, 3000}));
+  EXPECT_EQ(abr[1], (livegate::streaming::Rendition{"360p", 360, 800}));
+  EXPECT_EQ(abr[2].name, "180p");
+  EXPECT_TRUE(load_config_text("broadcasts:\n  - {id: a, title: x, abr: []}\n").broadcasts[0].abr.empty());
+  // The seller API takes the same field (JSON is YAML).
+  auto b = parse_broadcast(R"({"id":"p","title":"P","abr":["720p","480p"]})", CommerceConfig{});
+  EXPECT_EQ(b.abr.size(), 2u);
+}
+
+TEST(Config, AbrLadderErrors) {
+  auto with = [](const std::string& ladder) {
+    return error_of("broadcasts:\n  - id: a\n    title: x\n    abr: " + ladder + "\n");
+  };
+  EXPECT_EQ(with("720p"), "broadcasts[0].abr must be a list of renditions ([] = passthrough)");
+  EXPECT_EQ(with("[4k]"),
+            "broadcasts[0].abr[0] '4k' is not a preset (1080p, 720p, 480p, 360p, 240p, 180p) or a "
+            "mapping {name, height, video_bitrate_kbps}");
+  EXPECT_EQ(with("[{name: a, height: 361, video_bitrate_kbps: 500}]"), "broadcasts[0].abr[0].height must be even (4:2:0 video)");
+  EXPECT_EQ(with("[{name: a, height: 360}]"),
+            "broadcasts[0].abr[0].video_bitrate_kbps must be between 100 and 20000 (got 0)");
+  EXPECT_EQ(with("[{name: a, height: 360, video_bitrate_kbps: 50000}]"),
+            "broadcasts[0].abr[0].video_bitrate_kbps must be between 100 and 20000 (got 50000)");
+  EXPECT_EQ(with("[{name: a, height: 4320, video_bitrate_kbps: 500}]"),
+            "broadcasts[0].abr[0].height must be between 90 and 2160 (got 4320)");
+  EXPECT_EQ(with("[{name: 'A/B', height: 360, video_bitrate_kbps: 500}]"),
+            "broadcasts[0].abr[0].name must be 1-16 characters of a-z, 0-9, '-' or '_' (and not 'master')");
+  EXPECT_EQ(with("[{name: sd, height: 360, video_bitrate_kbps: 500, fps: 30}]"),
+            "broadcasts[0].abr[0].fps is not a known setting");
+  EXPECT_EQ(with("[360p, {name: 360p, height: 360, video_bitrate_kbps: 500}]"),
+            "broadcasts[0].abr[1].name '360p' is repeated");
+  EXPECT_EQ(with("[1080p, 720p, 480p, 360p, 240p, 180p]"),
+            "broadcasts[0].abr has 6 renditions; at most 5 (each is an x264 encode)");
+}
+
 TEST(Config, MissingFile) {
   EXPECT_THROW(load_config_file("/nonexistent/livegate.yaml"), ConfigError);
 }

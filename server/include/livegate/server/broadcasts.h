@@ -22,9 +22,11 @@ struct Broadcast {
   std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
   std::unique_ptr<streaming::BackpressureGate> gate;  // RTMP publishers: drops when the pipeline lags
 
-  // After the end, players get the recording: the whole broadcast, from the start.
+  // After the end, players get the recording: the whole broadcast, from the start. Live, a
+  // broadcast with an ABR ladder is played from its master playlist.
   std::string hls_url() const {
-    return state == "ended" ? "/vod/" + config.id + "/index.m3u8" : "/live/" + config.id + "/index.m3u8";
+    if (state == "ended") return "/vod/" + config.id + "/index.m3u8";
+    return "/live/" + config.id + (config.abr.empty() ? "/index.m3u8" : "/master.m3u8");
   }
 };
 

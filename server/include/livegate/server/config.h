@@ -103,6 +103,9 @@ struct BroadcastConfig {
   // What viewers see while no one publishes: the generated test source, or nothing.
   bool fallback_test_source = true;
   streaming::TestSourceConfig source;
+  // Optional ABR ladder, highest rung first: every source (publisher, test source, slate) is
+  // decoded once and encoded per rung. Empty: pushed H.264/AAC passes through untouched.
+  std::vector<streaming::Rendition> abr;
   std::vector<commerce::Product> products;
 };
 

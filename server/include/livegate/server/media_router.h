@@ -16,6 +16,7 @@
 #include "livegate/common/event_loop.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
+#include "livegate/streaming/live_output.h"
 #include "livegate/streaming/live_playlist.h"
 #include "livegate/streaming/mp4_recorder.h"
 #include "livegate/streaming/rtmp_server.h"
@@ -52,13 +53,15 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::set<std::string> stream_keys() const;
 
   void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
-  void on_segment(const std::string& broadcast, streaming::PlaylistSegment segment) override;
+  void on_segment(const std::string& broadcast, size_t rendition, streaming::PlaylistSegment segment) override;
+  void on_rendition_format(const std::string& broadcast, size_t rendition,
+                           const streaming::RenditionFormat& format) override;
 
  private:
   enum class Source { none, fallback, publisher, slate };
   struct Feed {
-    std::unique_ptr<streaming::LivePlaylist> playlist;
-    std::unique_ptr<streaming::LivePlaylist> recording;  // everything since start: the replay
+    std::unique_ptr<streaming::LiveOutput> playlist;  // one playlist, or one per ABR rung + master
+    std::unique_ptr<streaming::LivePlaylist> recording;  // everything since start (top rung): the replay
     std::unique_ptr<streaming::Mp4Recorder> mp4;  // the same as MP4 files, remuxed off the loop
     Source source = Source::none;
     Source before_publisher = Source::none;  // what to go back to if a publisher sends nothing

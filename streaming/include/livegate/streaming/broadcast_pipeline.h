@@ -1,5 +1,6 @@
 #pragma once
-// One broadcast's media pipeline: a source encoded to H.264 + AAC and packaged as HLS.
+// One broadcast's media pipeline: a source encoded to H.264 + AAC (or passed through) and
+// packaged as HLS; with an ABR ladder, decoded once and encoded once per rung.
 // Media flows in GStreamer's streaming threads; everything this object reports reaches its
 // Listener on the event loop (bus watch and loop.post), never on a media thread.
 
@@ -8,12 +9,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/streaming/abr_ladder.h"
 #include "livegate/streaming/live_playlist.h"
 
 namespace livegate::streaming {
@@ -41,6 +45,9 @@ using PipelineSource = std::variant<TestSourceConfig, FlvPushSource, TsPushSourc
 struct HlsOutputConfig {
   std::string dir;             // segments are written here
   int segment_seconds = 2;     // also the test source's keyframe interval
+  // Empty: one output in dir (passthrough for pushed H.264, one encode for the test source).
+  // Otherwise one output per rung in dir/<name>/, all with keyframes on the same frames.
+  std::vector<Rendition> ladder;
   std::string segment_prefix;  // unique per pipeline run, so names never repeat
 };
 
@@ -54,7 +61,12 @@ class BroadcastPipeline {
     virtual ~Listener() = default;
     virtual void on_pipeline_state(const std::string& broadcast, PipelineState state) = 0;
     // A segment file was closed and can be listed; the first one means the broadcast is playable.
-    virtual void on_segment(const std::string& broadcast, PlaylistSegment segment) = 0;
+    // rendition: the rung it belongs to (0 without a ladder).
+    virtual void on_segment(const std::string& broadcast, size_t rendition, PlaylistSegment segment) = 0;
+    // With a ladder: a rung as encoded (size from the source's aspect ratio, codec level),
+    // reported before that rung's first segment of every pipeline run.
+    virtual void on_rendition_format(const std::string& /*broadcast*/, size_t /*rendition*/,
+                                     const RenditionFormat& /*format*/) {}
   };
 
   BroadcastPipeline(EventLoop& loop, std::string broadcast_id, PipelineSource source,
@@ -81,8 +93,11 @@ class BroadcastPipeline {
 
  private:
   static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer self);
-  void on_fragment_message(const GstStructure* s);
-  bool attach_segmenter(std::string* error);
+  void on_fragment_message(GstMessage* message);
+  bool attach_segmenter(size_t rendition, std::string* error);
+  void watch_raw_video();
+  std::string output_dir(size_t rendition) const;
+  RenditionFormat encoded_format(size_t rendition) const;
   void set_state(PipelineState s);
 
   EventLoop& loop_;
@@ -97,8 +112,13 @@ class BroadcastPipeline {
   int segments_ = 0;
   std::chrono::steady_clock::time_point started_at_{};
   int64_t started_unix_ms_ = 0;
-  GstClockTime segment_start_ = GST_CLOCK_TIME_NONE;  // running time where the open segment began
-  std::atomic<GstClockTime> first_keyframe_{GST_CLOCK_TIME_NONE};  // set by the cutting probe
+  // Per output (the only one, or one per rung).
+  struct Output {
+    GstClockTime segment_start = GST_CLOCK_TIME_NONE;  // running time where its open segment began
+    std::atomic<GstClockTime> first_keyframe{GST_CLOCK_TIME_NONE};  // set by its cutting probe
+    bool format_reported = false;  // rungs: on_rendition_format() sent for this run
+  };
+  std::deque<Output> outputs_;  // a deque: atomics do not move
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
