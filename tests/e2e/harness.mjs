@@ -140,6 +140,7 @@ function broadcastYaml(b) {
     `    source: { ${source} }`,
   ];
   if (b.stream_key) lines.push(`    stream_key: ${q(b.stream_key)}`);
+  if (b.abr?.length) lines.push(`    abr: ${JSON.stringify(b.abr)}`);  // JSON is YAML
   if (b.products?.length) lines.push('    products:', ...b.products.map(productYaml));
   return lines.join('\n');
 }

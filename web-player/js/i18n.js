@@ -55,6 +55,9 @@ const STRINGS = {
     'golive.ended': 'You ended the broadcast from this page.',
     'golive.refused': (why) => `livegate refused: ${why}`,
     'home.error': 'Could not load the broadcasts. Retrying…',
+    'quality.label': 'Video quality',
+    'quality.auto': 'Auto',
+    'quality.autoNow': (name) => `Auto (${name})`,
   },
   zh: {
     'lang.toggle': 'EN',
@@ -110,6 +113,9 @@ const STRINGS = {
     'golive.ended': '你已在此页面结束推流。',
     'golive.refused': (why) => `livegate 拒绝了请求：${why}`,
     'home.error': '无法加载直播列表，正在重试…',
+    'quality.label': '清晰度',
+    'quality.auto': '自动',
+    'quality.autoNow': (name) => `自动（${name}）`,
   },
 };
 

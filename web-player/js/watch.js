@@ -2,6 +2,7 @@
 // The broadcast id is the last part of the path: /watch/{id}.
 import { RoomSocket } from './room-socket.js';
 import { startPlayer } from './player.js';
+import { attachQualityMenu } from './quality.js';
 import { Shop } from './shop.js';
 import { ChatView } from './chat.js';
 import { Orders } from './orders.js';
@@ -30,7 +31,10 @@ function showBroadcast(b) {
   $('seller').textContent = b.seller ?? '';
   $('avatar').textContent = [...(b.seller || b.title || '?')][0].toUpperCase();
   setBroadcastState(b.state);
-  if (!player && b.hls) player = startPlayer($('video'), b.hls, setVideoStatus);
+  if (!player && b.hls) {
+    player = startPlayer($('video'), b.hls, setVideoStatus);
+    if (player) attachQualityMenu(player, $('quality'));  // hls.js only; Safari picks natively
+  }
 }
 
 function setVideoStatus(state) {
