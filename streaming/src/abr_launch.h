@@ -14,8 +14,8 @@ namespace livegate::streaming {
 // before the grid does.
 inline constexpr int kMaxPushFps = 60;
 
-// Branches fed by raw I420 video on tee "vt" and AAC on tee "at". Rung i:
-//   vt. ! queue ! videoscale ! capsfilter name=size<i> ! x264enc name=venc<i>
+// Needs register_sws_scale() (sws_scale.h) first. Branches fed by raw I420 video on tee "vt" and AAC on tee "at". Rung i:
+//   vt. ! queue ! lgswscale ! capsfilter name=size<i> ! x264enc name=venc<i>
 //       ! h264parse name=parse<i> ! queue name=vq<i>        at. ! queue name=aq<i>
 // The capsfilters are left open: drive_rungs() (abr_rungs.h) sets each one's size once the
 // source's is known.

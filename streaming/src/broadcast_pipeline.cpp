@@ -11,6 +11,7 @@
 #include "abr_launch.h"
 #include "abr_rungs.h"
 #include "keyframe_cuts.h"
+#include "sws_scale.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -132,6 +133,7 @@ std::string BroadcastPipeline::launch_description() const {
 bool BroadcastPipeline::start(std::string* error) {
   if (pipeline_) return true;
   gst_init(nullptr, nullptr);  // idempotent; the pipeline must not depend on who called it first
+  if (!output_.ladder.empty()) register_sws_scale();  // the rungs' scaler
   const size_t outputs = std::max<size_t>(1, output_.ladder.size());
   for (size_t i = 0; i < outputs; ++i) {
     std::error_code ec;

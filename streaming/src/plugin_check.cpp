@@ -18,9 +18,8 @@ const std::map<std::string, std::string>& required() {
       {"mpegtsmux", "gstreamer1.0-plugins-bad"},
       {"queue", "libgstreamer1.0-0"},                {"flvdemux", "gstreamer1.0-plugins-good"},
       {"appsrc", "gstreamer1.0-plugins-base"},        {"tsdemux", "gstreamer1.0-plugins-bad"},
-      // ABR ladders: one decode, a tee, a scaler per rung
-      {"avdec_h264", "gstreamer1.0-libav"},           {"tee", "libgstreamer1.0-0"},
-      {"videoscale", "gstreamer1.0-plugins-base"}};
+      // ABR ladders: one decode and a tee (the scaler is our own, sws_scale.h)
+      {"avdec_h264", "gstreamer1.0-libav"},           {"tee", "libgstreamer1.0-0"}};
   return elements;
 }
 }  // namespace
