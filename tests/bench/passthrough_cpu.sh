@@ -78,7 +78,7 @@ echo "### RTMP passthrough to HLS, CPU per stream ($STREAMS streams of 720p30 2.
 echo
 echo "| server | % of one core per stream | ratio to ffmpeg CLI |"
 echo "|---|---|---|"
-echo "| livegate (RTMP listener + flvdemux + splitmuxsink/mpegtsmux + live playlist; $LIVE/$STREAMS live) | $LG_PCT | $RATIO |"
+echo "| livegate (RTMP listener + flvdemux + mpegtsmux + multifilesink + live playlist; $LIVE/$STREAMS live) | $LG_PCT | $RATIO |"
 echo "| ffmpeg CLI (-listen 1, -c copy, -f hls) | $FF_PCT | 1.00 |"
 echo
 echo "Goal (issue 4): < 2 % of a core per passthrough stream."

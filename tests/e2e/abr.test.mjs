@@ -2,7 +2,7 @@
 // switching really changes the picture; a passthrough broadcast shows no selector.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, broadcast } from './harness.mjs';
+import { startLivegate, launchChromium, broadcast, screenshotPath } from './harness.mjs';
 
 const abr = broadcast({ id: 'e2e-abr', title: 'E2E ABR sale', source: { type: 'test', width: 640, height: 360, fps: 15 },
   abr: ['360p', '180p'] });
@@ -45,6 +45,7 @@ test('an ABR broadcast offers Auto and each rung; choosing one switches the pict
     await select.selectOption({ label: '180p' });
     await page.waitForFunction(() => document.querySelector('[data-testid=video]').videoHeight === 180, null,
       { timeout: 20000, polling: 250 });
+    await page.screenshot({ path: screenshotPath('viewer-abr.png') });
     await select.selectOption({ index: 0 });  // back to Auto
     await page.locator('#lang').click();
     assert.match(await select.locator('option').first().textContent(), /^自动/);
