@@ -6,23 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TRIALS="${TRIALS:-5}"
-WORK="$(mktemp -d /tmp/livegate-bench-XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source tests/bench/lib.sh
 
 NGINX_RTMP=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -f "$NGINX_RTMP" ] || { echo "first_segment: needs nginx + libnginx-mod-rtmp (scripts/setup)" >&2; exit 1; }
 
-echo "preparing a 10 s 1280x720@30 H.264 (keyframe every 1 s) + AAC clip" >&2
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 \
-  -t 10 -c:v libx264 -preset veryfast -b:v 2500k -g 30 -pix_fmt yuv420p -c:a aac -b:a 128k -f flv "$WORK/clip.flv"
+make_clip "$WORK/clip.flv" 10 2500 30
 
 now_ms() { date +%s%3N; }
 # Milliseconds from starting a publisher to a playlist file (arg 2) naming a .ts segment.

@@ -1,4 +1,29 @@
-# Helpers the benchmark scripts share (sourced, not run).
+# Helpers the benchmark scripts share (sourced, not run). Sourcing it makes $WORK (a scratch
+# directory) and $PIDS (processes to stop); both are cleaned up when the script exits.
+
+WORK="$(mktemp -d /tmp/livegate-bench-XXXXXX)"
+PIDS=()
+bench_cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap bench_cleanup EXIT
+
+# A 1280x720@30 H.264 + AAC clip for publishers: make_clip file seconds video_kbps gop_frames
+make_clip() {
+  echo "preparing a $2 s 1280x720@30 H.264 $3 kb/s (keyframe every $4 frames) + AAC clip" >&2
+  ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 \
+    -t "$2" -c:v libx264 -preset veryfast -b:v "$3k" -g "$4" -pix_fmt yuv420p -c:a aac -b:a 128k -f flv "$1"
+}
+
+# Publishes $WORK/clip.flv to an RTMP URL in real time, looped, in the background.
+publish() {  # url
+  ffmpeg -hide_banner -loglevel error -re -stream_loop -1 -i "$WORK/clip.flv" -c copy -f flv "$1" \
+    >/dev/null 2>&1 &
+  PIDS+=($!)
+}
 
 # A free TCP port on loopback.
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null ||

@@ -8,27 +8,10 @@ cd "$(dirname "$0")/../.."
 STREAMS="${STREAMS:-4}"
 WARMUP="${WARMUP:-8}"
 MEASURE="${MEASURE:-20}"
-WORK="$(mktemp -d /tmp/livegate-bench-XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 source tests/bench/lib.sh
 
-echo "preparing a 20 s 1280x720@30 H.264 2.5 Mb/s + AAC clip" >&2
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 \
-  -t 20 -c:v libx264 -preset veryfast -b:v 2500k -g 60 -pix_fmt yuv420p -c:a aac -b:a 128k -f flv "$WORK/clip.flv"
-
-publish() {  # url
-  ffmpeg -hide_banner -loglevel error -re -stream_loop -1 -i "$WORK/clip.flv" -c copy -f flv "$1" \
-    >/dev/null 2>&1 &
-  PIDS+=($!)
-}
+make_clip "$WORK/clip.flv" 20 2500 60
 
 # --- livegate ---
 REDIS_PORT=$(free_port); HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)

@@ -1,8 +1,8 @@
 // The quality selector in real Chromium: an ABR broadcast offers Auto + one entry per rung and
 // switching really changes the picture; a passthrough broadcast shows no selector.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, broadcast, screenshotPath } from './harness.mjs';
+import { startLivegate, launchChromium, broadcast, screenshotPath, trackFailures } from './harness.mjs';
 
 const abr = broadcast({ id: 'e2e-abr', title: 'E2E ABR sale', source: { type: 'test', width: 640, height: 360, fps: 15 },
   abr: ['360p', '180p'] });
@@ -10,7 +10,7 @@ const single = broadcast({ id: 'e2e-single', title: 'E2E single', source: { type
 
 let server;
 let browser;
-let failed = false;
+const run = trackFailures();  // after() prints the servers' output when a test failed
 
 before(async () => {
   server = await startLivegate([abr, single]);
@@ -20,7 +20,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => {});
   if (server) {
-    if (failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
+    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
     await server.stop();
   }
 });
@@ -33,34 +33,24 @@ async function open(id) {
   return page;
 }
 
-test('an ABR broadcast offers Auto and each rung; choosing one switches the picture', { timeout: 60000 }, async () => {
-  try {
-    const page = await open(abr.id);
-    const select = page.getByTestId('quality');
-    await select.waitFor({ state: 'visible', timeout: 10000 });
-    const labels = await select.locator('option').allTextContents();
-    assert.equal(labels.length, 3, labels.join(' | '));
-    assert.match(labels[0], /^Auto/);
-    assert.deepEqual(labels.slice(1), ['360p', '180p']);
-    await select.selectOption({ label: '180p' });
-    await page.waitForFunction(() => document.querySelector('[data-testid=video]').videoHeight === 180, null,
-      { timeout: 20000, polling: 250 });
-    await page.screenshot({ path: screenshotPath('viewer-abr.png') });
-    await select.selectOption({ index: 0 });  // back to Auto
-    await page.locator('#lang').click();
-    assert.match(await select.locator('option').first().textContent(), /^自动/);
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
+run.check('an ABR broadcast offers Auto and each rung; choosing one switches the picture', { timeout: 60000 }, async () => {
+  const page = await open(abr.id);
+  const select = page.getByTestId('quality');
+  await select.waitFor({ state: 'visible', timeout: 10000 });
+  const labels = await select.locator('option').allTextContents();
+  assert.equal(labels.length, 3, labels.join(' | '));
+  assert.match(labels[0], /^Auto/);
+  assert.deepEqual(labels.slice(1), ['360p', '180p']);
+  await select.selectOption({ label: '180p' });
+  await page.waitForFunction(() => document.querySelector('[data-testid=video]').videoHeight === 180, null,
+    { timeout: 20000, polling: 250 });
+  await page.screenshot({ path: screenshotPath('viewer-abr.png') });
+  await select.selectOption({ index: 0 });  // back to Auto
+  await page.locator('#lang').click();
+  assert.match(await select.locator('option').first().textContent(), /^自动/);
 });
 
-test('a passthrough broadcast has one level and no selector', { timeout: 45000 }, async () => {
-  try {
-    const page = await open(single.id);
-    assert.equal(await page.getByTestId('quality').isVisible(), false);
-  } catch (e) {
-    failed = true;
-    throw e;
-  }
+run.check('a passthrough broadcast has one level and no selector', { timeout: 45000 }, async () => {
+  const page = await open(single.id);
+  assert.equal(await page.getByTestId('quality').isVisible(), false);
 });

@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -242,4 +243,24 @@ export function screenshotPath(name) {
   const dir = path.join(repoRoot, 'docs/screenshots');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+// Tests that remember whether one failed, so after() can print the servers' output only then:
+//   const run = trackFailures();  run.check('name', { timeout }, async () => { ... });
+//   after(() => { if (run.failed) console.error(server.log()); });
+export function trackFailures() {
+  const run = {
+    failed: false,
+    check(name, options, fn) {
+      test(name, options, async (t) => {
+        try {
+          await fn(t);
+        } catch (e) {
+          run.failed = true;
+          throw e;
+        }
+      });
+    },
+  };
+  return run;
 }

@@ -1,8 +1,8 @@
 // Viewers in real Chromium watch, chat and buy on a real livegate + redis-server.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts } from './harness.mjs';
+import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures } from './harness.mjs';
 
 const sale = broadcast({
   products: [
@@ -19,20 +19,10 @@ let server;
 let browser;
 let pageA;
 let pageB;
-let failed = false;
+const run = trackFailures();  // after() prints the servers' output when a test failed
+const check = run.check;
 const pageProblems = [];  // script errors and alert() dialogs on any page
 
-// A test whose failure also prints livegate's and redis' output (in after()).
-function check(name, options, fn) {
-  test(name, options, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  });
-}
 
 async function openViewer(label, { route } = {}) {
   const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
@@ -57,7 +47,7 @@ before(async () => {
     pageA = await openViewer('A');
     pageB = await openViewer('B');
   } catch (e) {
-    failed = true;
+    run.failed = true;
     throw e;
   }
 }, { timeout: 45000 });
@@ -65,7 +55,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => {});
   if (server) {
-    if (failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
+    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
     await server.stop();
   }
 });

@@ -1,15 +1,16 @@
 // A seller goes live from Chromium's fake camera over WHIP; a second page watches the result.
 // Real livegate + redis-server; ICE over loopback only (livegate offers 127.0.0.1 alone).
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, screenshotPath, broadcast, waitFor, FAKE_CAMERA_ARGS } from './harness.mjs';
+import { startLivegate, launchChromium, screenshotPath, broadcast, waitFor, FAKE_CAMERA_ARGS, trackFailures } from './harness.mjs';
 
 const KEY = 'e2e-whip-stream-key-0123';
 const sale = broadcast({ id: 'e2e-whip', title: 'Camera sale', source: { type: 'none' }, stream_key: KEY });
 
 let server;
 let browser;
-let failed = false;
+const run = trackFailures();  // after() prints the servers' output when a test failed
+const check = run.check;
 const pageProblems = [];
 
 before(async () => {
@@ -18,7 +19,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (failed) console.error(`--- livegate and redis output ---\n${server?.log()}`);
+  if (run.failed) console.error(`--- livegate and redis output ---\n${server?.log()}`);
   await browser?.close();
   await server?.stop();
 });
@@ -27,16 +28,6 @@ async function api(path) {
   return (await fetch(`${server.baseUrl}${path}`)).json();
 }
 
-function check(name, options, fn) {
-  test(name, options, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  });
-}
 
 check('a wrong stream key is refused with a clear error on the page', { timeout: 30000 }, async () => {
   const page = await (await browser.newContext({ viewport: { width: 1024, height: 720 } })).newPage();

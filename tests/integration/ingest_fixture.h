@@ -25,15 +25,7 @@ inline const char* kRtmpBroadcast = R"(  - id: ingest
     source: {type: none}
 )";
 
-inline std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
-}
+inline std::string run(const std::string& command) { return run_command(command); }
 
 inline std::vector<std::string> segments_in(const std::string& playlist) {
   std::vector<std::string> out;
@@ -44,20 +36,7 @@ inline std::vector<std::string> segments_in(const std::string& playlist) {
   return out;
 }
 
-inline int connect_port(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  return fd;
-}
+inline int connect_port(int port) { return connect_loopback(port, std::chrono::seconds(5)); }
 
 // Reads until the server closes; true if it closed within the receive timeout.
 inline bool server_closes(int fd) {

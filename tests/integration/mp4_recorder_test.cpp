@@ -20,15 +20,7 @@ namespace {
 
 using streaming::Mp4Recorder;
 
-std::string shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
-}
+std::string shell(const std::string& command) { return livegate::testing::run_command(command); }
 
 struct SegmentFile {
   std::string path;

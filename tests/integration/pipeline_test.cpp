@@ -15,16 +15,7 @@ using namespace livegate::testing;
 
 namespace {
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+std::string run(const std::string& command) { return run_command(command); }
 
 // "codec_type=video codec_name=h264 ..." per stream of a media file.
 std::string probe_streams(const std::string& path) {

@@ -56,7 +56,7 @@ std::string make_temp_dir(const std::string& prefix) {
   return made ? std::string(made) : std::string();
 }
 
-static int connect_loopback(int port) {
+int connect_loopback(int port, std::chrono::milliseconds receive_timeout) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -66,7 +66,23 @@ static int connect_loopback(int port) {
     close(fd);
     return -1;
   }
+  if (receive_timeout.count() > 0) {
+    timeval tv{static_cast<time_t>(receive_timeout.count() / 1000),
+               static_cast<suseconds_t>(receive_timeout.count() % 1000 * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
   return fd;
+}
+
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -75,6 +75,12 @@ class LivegateServer {
   int srt_port_ = 0;
 };
 
+// A TCP connection to 127.0.0.1:port (-1 on failure), with a receive timeout when given.
+int connect_loopback(int port, std::chrono::milliseconds receive_timeout = std::chrono::milliseconds(0));
+
+// Runs a shell command (the caller quotes), returns its stdout.
+std::string run_command(const std::string& command);
+
 // Blocking HTTP/1.1 request on 127.0.0.1 (request_headers as "Name: value"); returns the status
 // (0 on failure) and fills body/headers.
 int http_request(int port, const std::string& method, const std::string& path,
