@@ -20,9 +20,8 @@ KBPS=(2800 1400 800)  # livegate's presets of the same names
 make_clip "$WORK/clip.flv" 30 3000 60
 
 # --- livegate ---
-REDIS_PORT=$(free_port); HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >/dev/null &
-PIDS+=($!)
+start_redis
+HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
 cat > "$WORK/livegate.yaml" <<YAML
 http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
 ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}

@@ -34,9 +34,8 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : int((a[NR/
 
 # --- livegate: one broadcast waiting for a publisher; each trial is a fresh publish after the
 # previous broadcast ended (grace 1 s, no fallback), so every trial starts a new timeline.
-REDIS_PORT=$(free_port); HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >/dev/null &
-PIDS+=($!)
+start_redis
+HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
 cat > "$WORK/livegate.yaml" <<YAML
 http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
 ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}

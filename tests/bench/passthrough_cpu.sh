@@ -14,9 +14,8 @@ source tests/bench/lib.sh
 make_clip "$WORK/clip.flv" 20 2500 60
 
 # --- livegate ---
-REDIS_PORT=$(free_port); HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >/dev/null &
-PIDS+=($!)
+start_redis
+HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
 {
   echo "http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}"
   echo "ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false}"

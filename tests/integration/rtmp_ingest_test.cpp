@@ -13,14 +13,7 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   const auto started = std::chrono::steady_clock::now();
   publish(kKey, 20);
   std::string playlist;
-  const auto deadline = started + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(server->port(), "/live/ingest/index.m3u8", &playlist) == 200 &&
-        segments_in(playlist).size() >= 2) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(20));
   auto segments = segments_in(playlist);
   ASSERT_GE(segments.size(), 2u) << playlist;
   std::printf("[ figures ] RTMP publish to 2 playable segments: %lld ms\n",
@@ -236,14 +229,7 @@ TEST_F(RtmpIngest, SrtCallerWithStreamIdPublishes) {
                             "-g", "15", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", srt_url},
                            log_dir + "/ffmpeg-srt.log");
   std::string playlist;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(server->port(), "/live/ingest/index.m3u8", &playlist) == 200 &&
-        segments_in(playlist).size() >= 2) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(20));
   auto segments = segments_in(playlist);
   ASSERT_GE(segments.size(), 2u) << playlist;
   std::string segment;
