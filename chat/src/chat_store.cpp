@@ -1,22 +1,73 @@
 #include "livegate/chat/chat_store.h"
 
-#include <chrono>
 #include <cstdlib>
 
 #include "livegate/common/redis_keys.h"
+#include "redis_time.h"
 
 namespace livegate::chat {
 
 namespace {
 
-// KEYS: stream, events channel. ARGV: maxlen, user id, name, role, text, ts.
+// KEYS: stream, events channel, bans, settings, the user's slow-mode mark.
+// ARGV: maxlen, user id, name, role, text, staff (1/0).
+// Returns {"ok", id} or {"banned"|"muted"|"slow_mode", wait_ms}. Time is Redis's own, so
+// timeouts and slow mode mean the same on every node whatever its clock says.
 const RedisScript& append_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(std::string(kRedisNowMs) + R"LUA(
+local now = now_ms()
+if ARGV[6] ~= '1' then
+  local muted_until = redis.call('HGET', KEYS[3], ARGV[2])
+  if muted_until then
+    muted_until = tonumber(muted_until)
+    if muted_until == 0 then return {'banned', 0} end
+    if muted_until > now then return {'muted', muted_until - now} end
+    redis.call('HDEL', KEYS[3], ARGV[2])
+  end
+  local slow = tonumber(redis.call('HGET', KEYS[4], 'slow') or '0')
+  if slow > 0 then
+    local left = redis.call('PTTL', KEYS[5])
+    if left > 0 then return {'slow_mode', left} end
+    redis.call('SET', KEYS[5], '1', 'PX', slow * 1000)
+  end
+end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-                      'uid', ARGV[2], 'name', ARGV[3], 'role', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6])
-redis.call('PUBLISH', KEYS[2], cjson.encode({type = 'chat', id = id, text = ARGV[5], ts = tonumber(ARGV[6]),
+                      'uid', ARGV[2], 'name', ARGV[3], 'role', ARGV[4], 'text', ARGV[5], 'ts', now)
+redis.call('PUBLISH', KEYS[2], cjson.encode({type = 'chat', id = id, text = ARGV[5], ts = now,
                                               user = {id = ARGV[2], name = ARGV[3], role = ARGV[4]}}))
-return id
+return {'ok', id}
+)LUA");
+  return script;
+}
+
+// KEYS: stream, modlog. ARGV: resume_from ('' = none), latest, max_missed.
+// Returns {1, missed entries, deleted ids} when every line after resume_from is still in the
+// stream and there are at most max_missed of them; else {0, latest entries newest first, {}}.
+// "Still in the stream" is judged by the oldest entry: once trimming passed resume_from, lines
+// may be gone, and a snapshot is the honest answer.
+const RedisScript& history_script() {
+  static const RedisScript script(R"LUA(
+local function older(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as < bs)
+end
+if ARGV[1] ~= '' then
+  local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+  if first[1] and not older(ARGV[1], first[1][1]) then
+    local max = tonumber(ARGV[3])
+    local missed = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', max + 1)
+    if #missed <= max then
+      local deleted = {}
+      for _, e in ipairs(redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', 1000)) do
+        deleted[#deleted + 1] = e[2][2]
+      end
+      return {1, missed, deleted}
+    end
+  end
+end
+return {0, redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', tonumber(ARGV[2])), {}}
 )LUA");
   return script;
 }
@@ -28,12 +79,16 @@ std::string field(const redisReply* fields, std::string_view name) {
   return {};
 }
 
+bool is_array(const redisReply* r, size_t at_least = 0) {
+  return r && r->type == REDIS_REPLY_ARRAY && r->elements >= at_least;
+}
+
 }  // namespace
 
 nlohmann::json chat_event_from_entry(const redisReply* entry) {
-  if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) return nullptr;
+  if (!is_array(entry) || entry->elements != 2) return nullptr;
   const redisReply* fields = entry->element[1];
-  if (!fields || fields->type != REDIS_REPLY_ARRAY) return nullptr;
+  if (!is_array(fields)) return nullptr;
   std::string ts = field(fields, "ts");
   return {{"type", "chat"},
           {"id", reply_string(entry->element[0])},
@@ -48,40 +103,51 @@ ChatStore::ChatStore(RedisClient& commands, RedisClient& subscriber, ChatStoreLi
 
 void ChatStore::append(const std::string& room, const ChatUser& user, const std::string& text,
                        AppendCallback cb) {
-  const auto ts = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  commands_.eval(append_script(), {keys::chat(room), keys::events(room)},
+  commands_.eval(append_script(),
+                 {keys::chat(room), keys::events(room), keys::bans(room), keys::chat_settings(room),
+                  keys::slow_mark(room, user.id)},
                  {std::to_string(limits_.history_maxlen), user.id, user.name, user.role, text,
-                  std::to_string(ts)},
+                  user.staff() ? "1" : "0"},
                  [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                   if (!error.empty()) return cb({}, error);
-                   if (reply_is_error(reply)) return cb({}, reply_string(reply, "append failed"));
-                   cb(reply_string(reply), {});
+                   AppendOutcome out;
+                   if (!error.empty()) {
+                     out.error = error;
+                   } else if (!is_array(reply, 2)) {
+                     out.error = reply_string(reply, "append failed");
+                   } else if (std::string status = reply_string(reply->element[0]); status == "ok") {
+                     out.id = reply_string(reply->element[1]);
+                   } else {
+                     out.refused = status;
+                     out.wait_ms = reply_integer(reply->element[1]);
+                   }
+                   cb(out);
                  });
 }
 
-void ChatStore::history(const std::string& room, const std::string& resume_from, size_t count,
+void ChatStore::history(const std::string& room, const HistoryRequest& request,
                         HistoryCallback cb) {
-  const bool resume = !resume_from.empty();
-  std::vector<std::string> argv =
-      resume ? std::vector<std::string>{"XRANGE", keys::chat(room), "(" + resume_from, "+", "COUNT",
-                                        std::to_string(count)}
-             : std::vector<std::string>{"XREVRANGE", keys::chat(room), "+", "-", "COUNT",
-                                        std::to_string(count)};
-  commands_.command(argv, [resume, cb = std::move(cb)](const redisReply* reply,
-                                                       const std::string& error) {
-    if (!error.empty()) return cb({}, error);
-    if (!reply || reply->type != REDIS_REPLY_ARRAY) return cb({}, reply_string(reply, "bad reply"));
-    std::vector<nlohmann::json> lines;
-    lines.reserve(reply->elements);
-    for (size_t i = 0; i < reply->elements; ++i) {
-      // XREVRANGE answers newest first; the client wants oldest first.
-      const redisReply* entry = reply->element[resume ? i : reply->elements - 1 - i];
-      if (auto line = chat_event_from_entry(entry); !line.is_null()) lines.push_back(std::move(line));
-    }
-    cb(std::move(lines), {});
-  });
+  commands_.eval(
+      history_script(), {keys::chat(room), keys::modlog(room)},
+      {request.resume_from, std::to_string(request.latest), std::to_string(request.max_missed)},
+      [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+        if (!error.empty()) return cb({}, error);
+        if (!is_array(reply, 3) || !is_array(reply->element[1]) || !is_array(reply->element[2])) {
+          return cb({}, reply_string(reply, "bad history reply"));
+        }
+        History h;
+        h.resumed = reply_integer(reply->element[0]) == 1;
+        const redisReply* entries = reply->element[1];
+        h.lines.reserve(entries->elements);
+        for (size_t i = 0; i < entries->elements; ++i) {
+          // A snapshot comes newest first (XREVRANGE); the client wants oldest first.
+          const redisReply* entry = entries->element[h.resumed ? i : entries->elements - 1 - i];
+          if (auto line = chat_event_from_entry(entry); !line.is_null()) h.lines.push_back(std::move(line));
+        }
+        for (size_t i = 0; i < reply->element[2]->elements; ++i) {
+          h.deleted.push_back(reply_string(reply->element[2]->element[i]));
+        }
+        cb(std::move(h), {});
+      });
 }
 
 void ChatStore::subscribe(const std::string& room, EventHandler handler) {

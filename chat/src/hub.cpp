@@ -1,10 +1,7 @@
 #include "livegate/chat/hub.h"
 
-#include <deque>
-#include <optional>
-
+#include "connection.h"
 #include "livegate/common/log.h"
-#include "room.h"
 
 namespace livegate::chat {
 
@@ -12,13 +9,6 @@ namespace {
 
 constexpr const char* kProtocolName = "livegate-chat";
 constexpr size_t kMaxFramesPerWriteable = 16;
-
-std::string random_hex(size_t digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < digits; ++i) s += kHex[g_random_int_range(0, 16)];
-  return s;
-}
 
 std::string room_from_uri(std::string_view uri) {
   constexpr std::string_view prefix = "/ws/";
@@ -30,27 +20,15 @@ std::string room_from_uri(std::string_view uri) {
 
 }  // namespace
 
-struct Hub::Connection {
-  uint64_t id = 0;
-  lws* wsi = nullptr;
-  std::string room;
-  ChatUser user;
-  bool hello_seen = false;
-  bool welcomed = false;
-  // Batches flushed while the welcome snapshot was being read; replayed after it.
-  std::vector<Batch> held;
-  std::deque<FramePtr> queue;
-  size_t queued_bytes = 0;
-  std::string rx;          // message being assembled from fragments
-  bool rx_discard = false;  // the current message is over the limit: drop the rest of it
-  std::optional<std::pair<int, std::string>> close_when_drained;
-};
-
-Hub::Hub(EventLoop& loop, ChatStore& store, HubLimits limits, HubHandlers handlers)
-    : loop_(loop), store_(store), limits_(limits), handlers_(std::move(handlers)) {}
+Hub::Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers)
+    : loop_(loop),
+      services_(services),
+      limits_(std::move(limits)),
+      handlers_(std::move(handlers)),
+      filter_(limits_.blocked_words) {}
 
 Hub::~Hub() {
-  for (const auto& [id, room] : rooms_) store_.unsubscribe(id);
+  for (const auto& [id, room] : rooms_) services_.chat.unsubscribe(id);
 }
 
 lws_protocols Hub::protocol() {
@@ -66,7 +44,7 @@ lws_protocols Hub::protocol() {
 void Hub::open_room(const std::string& room) {
   if (rooms_.contains(room)) return;
   rooms_.emplace(room, std::make_unique<Room>(room));
-  store_.subscribe(room, [this, room](std::string_view event) { on_room_event(room, event); });
+  services_.chat.subscribe(room, [this, room](std::string_view event) { on_room_event(room, event); });
 }
 
 bool Hub::has_room(const std::string& room) const { return rooms_.contains(room); }
@@ -106,39 +84,80 @@ int Hub::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, s
 int Hub::on_established(lws* wsi, uint64_t* session) {
   char uri[256] = {};
   lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
-  auto conn = std::make_unique<Connection>();
+  char ip[64] = {};
+  lws_get_peer_simple(wsi, ip, sizeof(ip));
+  auto conn = std::make_unique<Connection>(limits_);
   conn->id = next_id_++;
   conn->wsi = wsi;
   conn->room = room_from_uri(uri);
+  conn->ip = ip;
   *session = conn->id;
   Connection& c = *conn;
   connections_.emplace(c.id, std::move(conn));
+  if (admit(c)) schedule_flush(c.room);
+  return 0;
+}
+
+// Refusals happen after the upgrade, with an error frame and a close code, so a browser can
+// tell "no such broadcast" from "too many connections" and back off.
+bool Hub::admit(Connection& c) {
   auto room = rooms_.find(c.room);
   if (room == rooms_.end()) {
-    log("chat")->info("refused ws {}: no live broadcast '{}'", uri, c.room);
+    log("chat")->info("refused ws /ws/{}: no live broadcast", c.room);
     send_error(c, {"unknown_broadcast", "no live broadcast with this id", {}});
     close_after_drain(c, kCloseUnknownRoom, "unknown broadcast");
-    return 0;
+    return false;
   }
+  if (connections_.size() > limits_.max_connections) {
+    log("chat")->warn("room {}: refused {}: node full ({} connections)", c.room, c.ip, limits_.max_connections);
+    send_error(c, {"server_full", "this server is full, try again shortly", {}, 5000});
+    close_after_drain(c, kCloseTooManyConnections, "server full");
+    return false;
+  }
+  if (limits_.max_connections_per_ip && per_ip_[c.ip] >= limits_.max_connections_per_ip) {
+    log("chat")->warn("room {}: refused {}: {} connections from this address", c.room, c.ip,
+                      limits_.max_connections_per_ip);
+    send_error(c, {"too_many_connections", "too many connections from your address", {}, 5000});
+    close_after_drain(c, kCloseTooManyConnections, "too many connections");
+    return false;
+  }
+  ++per_ip_[c.ip];
+  c.admitted = true;
   room->second->members().insert(c.id);
   room->second->mark_viewers_changed();
-  schedule_flush(c.room);
-  return 0;
+  return true;
 }
 
 void Hub::on_closed(uint64_t id) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
-  if (auto room = rooms_.find(it->second->room); room != rooms_.end()) {
-    if (room->second->members().erase(id)) {
+  Connection& c = *it->second;
+  if (c.admitted) {
+    if (auto ip = per_ip_.find(c.ip); ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+    if (auto room = rooms_.find(c.room); room != rooms_.end() && room->second->members().erase(id)) {
       room->second->mark_viewers_changed();
-      schedule_flush(it->second->room);
+      schedule_flush(c.room);
     }
   }
+  if (c.hello_seen) leave_user(c);
   connections_.erase(it);
 }
 
+void Hub::join_user(Connection& c) {
+  auto [it, fresh] = users_.try_emplace(
+      c.user.id, UserState{{}, TokenBucket(limits_.messages_per_second, limits_.messages_burst)});
+  it->second.connections.push_back(c.id);
+}
+
+void Hub::leave_user(Connection& c) {
+  auto it = users_.find(c.user.id);
+  if (it == users_.end()) return;
+  std::erase(it->second.connections, c.id);
+  if (it->second.connections.empty()) users_.erase(it);
+}
+
 int Hub::on_receive(Connection& c, const void* in, size_t len) {
+  if (c.close_when_drained) return 0;  // already on its way out: ignore what else it sends
   if (lws_is_first_fragment(c.wsi)) {
     c.rx.clear();
     c.rx_discard = false;
@@ -169,6 +188,12 @@ int Hub::on_receive(Connection& c, const void* in, size_t len) {
 }
 
 void Hub::handle_frame(Connection& c, std::string_view text) {
+  if (!c.frames.take()) {
+    log("chat")->warn("room {}: closing {} ({}): more than {} frames/s", c.room, c.id, c.ip,
+                      limits_.frames_per_second);
+    send_error(c, {"flooding", "too many messages, slow down", {}});
+    return close_after_drain(c, kCloseFlooding, "flooding");
+  }
   log("chat")->trace("room {}: frame from {}: {}", c.room, c.id, text.substr(0, 200));
   ParseResult parsed = parse_client_message(text, limits_.protocol);
   if (auto* e = std::get_if<ProtocolError>(&parsed)) return send_error(c, *e);
@@ -176,78 +201,10 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (std::holds_alternative<Ping>(message)) return send(c, pong_frame());
   if (auto* hello = std::get_if<Hello>(&message)) return handle_hello(c, std::move(*hello));
   if (!c.welcomed) return send_error(c, {"hello_first", "send hello before anything else", {}});
+  if (needs_moderator(message)) return handle_moderation(c, message);
   if (auto* line = std::get_if<ChatLine>(&message)) return handle_chat(c, std::move(*line));
   if (auto* buy = std::get_if<Buy>(&message)) return handle_buy(c, std::move(*buy));
-}
-
-void Hub::handle_hello(Connection& c, Hello hello) {
-  if (c.hello_seen) return send_error(c, {"already_welcomed", "hello was already sent", {}});
-  c.hello_seen = true;
-  log("chat")->debug("room {}: hello from connection {}", c.room, c.id);
-  c.user.id = "g-" + random_hex(8);
-  c.user.name = hello.name.empty() ? "guest-" + random_hex(4) : hello.name;
-  c.user.role = "viewer";
-  const uint64_t id = c.id;
-  const std::string room = c.room;
-  handlers_.snapshot(room, [this, id, room, resume = std::move(hello.resume_from)](
-                               nlohmann::json snapshot, const std::string& error) {
-    Connection* conn = find(id);
-    if (!conn) return;
-    if (!error.empty()) {
-      log("chat")->warn("room {}: snapshot for {} failed: {}", conn->room, conn->user.id, error);
-      conn->hello_seen = false;  // the viewer may say hello again
-      return send_error(*conn, {"unavailable", "the room is not available, try again", {}});
-    }
-    store_.history(room, resume, limits_.history_on_join,
-                   [this, id, snapshot = std::move(snapshot)](std::vector<nlohmann::json> lines,
-                                                              const std::string& error) mutable {
-                     Connection* conn = find(id);
-                     if (!conn) return;
-                     if (!error.empty()) {
-                       log("chat")->warn("room {}: history for {} failed: {}", conn->room, conn->user.id, error);
-                       conn->hello_seen = false;
-                       return send_error(*conn, {"unavailable", "chat history is not available, try again", {}});
-                     }
-                     std::optional<StreamId> last_seen;
-                     if (!lines.empty()) last_seen = parse_stream_id(lines.back()["id"].get<std::string>());
-                     snapshot["chat"] = std::move(lines);
-                     snapshot["viewers"] = viewers(conn->room);
-                     nlohmann::json welcome = {
-                         {"type", "welcome"},
-                         {"user", {{"id", conn->user.id}, {"name", conn->user.name}, {"role", conn->user.role}}},
-                         {"room", std::move(snapshot)}};
-                     send(*conn, welcome.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-                     conn->welcomed = true;
-                     log("chat")->debug("room {}: welcomed {} as {}", conn->room, conn->id, conn->user.name);
-                     // Replay what was flushed meanwhile, minus lines the snapshot already holds.
-                     for (auto& batch : conn->held) {
-                       std::vector<RoomEvent> fresh;
-                       for (auto& e : batch.events) {
-                         if (e.chat_id && last_seen && *e.chat_id <= *last_seen) continue;
-                         fresh.push_back(std::move(e));
-                       }
-                       if (!fresh.empty()) send(*conn, batch_payload(fresh));
-                     }
-                     conn->held.clear();
-                   });
-  });
-}
-
-void Hub::handle_chat(Connection& c, ChatLine line) {
-  const uint64_t id = c.id;
-  store_.append(c.room, c.user, line.text, [this, id](const std::string&, const std::string& error) {
-    if (error.empty()) return;  // the line comes back to everyone, sender included, in a batch
-    if (Connection* conn = find(id)) {
-      send_error(*conn, {"unavailable", "chat is not available right now, try again", {}});
-    }
-  });
-}
-
-void Hub::handle_buy(Connection& c, Buy buy) {
-  const uint64_t id = c.id;
-  handlers_.buy(c.room, c.user, buy, [this, id](std::string frame) {
-    if (Connection* conn = find(id)) send(*conn, frame);
-  });
+  send_error(c, {"unsupported", "this room does not take that message", {}});
 }
 
 void Hub::send(Connection& c, std::string_view payload) {
@@ -267,9 +224,18 @@ void Hub::send(Connection& c, std::string_view payload) {
   lws_callback_on_writable(c.wsi);
 }
 
-void Hub::send_error(Connection& c, const ProtocolError& e) { send(c, error_frame(e)); }
+void Hub::send_error(Connection& c, const ProtocolError& e) {
+  if (c.close_when_drained) return;
+  send(c, error_frame(e));
+  if (!c.errors.take()) {
+    log("chat")->warn("room {}: closing {} ({}): more than {} errors/min", c.room, c.id, c.ip,
+                      limits_.errors_per_minute);
+    close_after_drain(c, kCloseFlooding, "too many bad messages");
+  }
+}
 
 void Hub::close_after_drain(Connection& c, int code, std::string reason) {
+  if (c.close_when_drained) return;
   c.close_when_drained = std::make_pair(code, std::move(reason));
   lws_callback_on_writable(c.wsi);
 }
@@ -308,12 +274,15 @@ void Hub::on_room_event(const std::string& room, std::string_view event_json) {
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
   RoomEvent e{std::string(event_json), std::nullopt};
-  // Only chat lines need their id read here; everything else passes through untouched.
+  // Only chat lines need their id read here (and bans acted on); everything else passes through
+  // untouched. Lua's cjson orders keys freely, so look for the pair, not a prefix.
   if (event_json.find(R"("type":"chat")") != std::string_view::npos) {
     auto j = nlohmann::json::parse(event_json, nullptr, false);
     if (j.is_object() && j.contains("id") && j["id"].is_string()) {
       e.chat_id = parse_stream_id(j["id"].get<std::string>());
     }
+  } else if (event_json.find(R"("type":"banned")") != std::string_view::npos) {
+    apply_ban(room, event_json);
   }
   it->second->add_event(std::move(e));
   schedule_flush(room);
@@ -338,7 +307,7 @@ void Hub::flush(const std::string& room) {
   Batch batch = it->second->take_batch();
   for (uint64_t id : it->second->members()) {
     Connection* c = find(id);
-    if (!c) continue;
+    if (!c || c->close_when_drained) continue;
     if (!c->welcomed) {
       if (c->hello_seen) c->held.push_back(batch);
       continue;

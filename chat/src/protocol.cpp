@@ -46,6 +46,11 @@ ParseResult parse_hello(const json& j, const ProtocolLimits& limits) {
   if (auto e = optional_string(j, "name", h.name)) return *e;
   if (auto e = optional_string(j, "resume_from", h.resume_from)) return *e;
   if (auto e = optional_string(j, "token", h.token)) return *e;
+  if (auto e = optional_string(j, "guest", h.guest)) return *e;
+  if (!h.guest.empty() && !valid_key(h.guest)) {
+    return err("bad_field", "guest must be 8-64 letters, digits, '-' or '_'");
+  }
+  if (h.token.size() > 4096) return err("bad_token", "token is too long");
   h.name = trim(h.name);
   if (!h.name.empty()) {
     auto len = utf8_length(h.name);
@@ -61,18 +66,89 @@ ParseResult parse_hello(const json& j, const ProtocolLimits& limits) {
   return ClientMessage{std::move(h)};
 }
 
-ParseResult parse_chat(const json& j, const ProtocolLimits& limits) {
+// The text of a chat line or question: trimmed, non-empty, valid UTF-8, within the limit.
+std::variant<std::string, ProtocolError> parse_text(const json& j, const char* what,
+                                                    const ProtocolLimits& limits) {
   auto it = j.find("text");
-  if (it == j.end() || !it->is_string()) return err("bad_field", "chat needs a text string");
+  if (it == j.end() || !it->is_string()) return err("bad_field", std::string(what) + " needs a text string");
   std::string text = trim(it->get<std::string>());
-  if (text.empty()) return err("empty", "chat text is empty");
+  if (text.empty()) return err("empty", std::string(what) + " text is empty");
   auto len = utf8_length(text);
-  if (!len) return err("bad_utf8", "chat text is not valid UTF-8");
+  if (!len) return err("bad_utf8", std::string(what) + " text is not valid UTF-8");
   if (*len > limits.max_text_chars) {
-    return err("too_long",
-               "chat text is longer than " + std::to_string(limits.max_text_chars) + " characters");
+    return err("too_long", std::string(what) + " text is longer than " +
+                               std::to_string(limits.max_text_chars) + " characters");
   }
-  return ClientMessage{ChatLine{std::move(text)}};
+  return text;
+}
+
+template <typename Message>
+ParseResult parse_text_message(const json& j, const char* what, const ProtocolLimits& limits) {
+  auto text = parse_text(j, what, limits);
+  if (auto* e = std::get_if<ProtocolError>(&text)) return *e;
+  return ClientMessage{Message{std::move(std::get<std::string>(text))}};
+}
+
+// A required string field that must satisfy valid(); bad → bad_field with the given hint.
+std::variant<std::string, ProtocolError> required_id(const json& j, const char* field,
+                                                     bool (*valid)(std::string_view),
+                                                     const char* hint) {
+  auto it = j.find(field);
+  if (it == j.end() || !it->is_string() || !valid(it->get_ref<const std::string&>())) {
+    return err("bad_field", std::string(field) + " must be " + hint);
+  }
+  return it->get<std::string>();
+}
+
+bool valid_chat_id(std::string_view id) { return id.size() <= 41 && parse_stream_id(id).has_value(); }
+
+bool valid_question_id(std::string_view id) {
+  return id.size() >= 2 && id.size() <= 20 && id[0] == 'q' &&
+         std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// User ids are ours ("g-<hex>" for guests) or a token's subject: printable ASCII, no spaces.
+bool valid_user_id(std::string_view id) {
+  return !id.empty() && id.size() <= 128 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c > 32 && c < 127; });
+}
+
+template <typename Message>
+ParseResult parse_id_message(const json& j, const char* field, bool (*valid)(std::string_view),
+                             const char* hint) {
+  auto id = required_id(j, field, valid, hint);
+  if (auto* e = std::get_if<ProtocolError>(&id)) return *e;
+  return ClientMessage{Message{std::move(std::get<std::string>(id))}};
+}
+
+// A whole number of seconds in [0, max]; absent is 0.
+std::variant<int64_t, ProtocolError> seconds_field(const json& j, int64_t max) {
+  auto it = j.find("seconds");
+  if (it == j.end() || it->is_null()) return int64_t{0};
+  if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > max) {
+    return err("bad_field", "seconds must be a whole number from 0 to " + std::to_string(max));
+  }
+  return it->get<int64_t>();
+}
+
+ParseResult parse_ban(const json& j, const ProtocolLimits& limits) {
+  auto user = required_id(j, "user", valid_user_id, "a user id");
+  if (auto* e = std::get_if<ProtocolError>(&user)) return *e;
+  auto seconds = seconds_field(j, limits.max_ban_seconds);
+  if (auto* e = std::get_if<ProtocolError>(&seconds)) return *e;
+  return ClientMessage{Ban{std::move(std::get<std::string>(user)), std::get<int64_t>(seconds)}};
+}
+
+ParseResult parse_slow(const json& j, const ProtocolLimits& limits) {
+  auto seconds = seconds_field(j, limits.max_slow_seconds);
+  if (auto* e = std::get_if<ProtocolError>(&seconds)) return *e;
+  return ClientMessage{SlowMode{std::get<int64_t>(seconds)}};
+}
+
+ParseResult parse_pin(const json& j) {
+  auto it = j.find("id");
+  if (it == j.end() || it->is_null()) return ClientMessage{PinLine{}};  // unpin
+  return parse_id_message<PinLine>(j, "id", valid_chat_id, "a chat id or null");
 }
 
 ParseResult parse_buy(const json& j) {
@@ -117,15 +193,34 @@ ParseResult parse_client_message(std::string_view frame, const ProtocolLimits& l
   if (type == j.end() || !type->is_string()) return err("bad_type", "the frame needs a string type");
   const std::string& t = type->get_ref<const std::string&>();
   if (t == "hello") return parse_hello(j, limits);
-  if (t == "chat") return parse_chat(j, limits);
+  if (t == "chat") return parse_text_message<ChatLine>(j, "chat", limits);
   if (t == "buy") return parse_buy(j);
   if (t == "ping") return ClientMessage{Ping{}};
+  if (t == "ask") return parse_text_message<Ask>(j, "question", limits);
+  if (t == "vote") return parse_id_message<Vote>(j, "question", valid_question_id, "a question id");
+  if (t == "answer") return parse_id_message<Answer>(j, "question", valid_question_id, "a question id");
+  if (t == "remove_question") {
+    return parse_id_message<RemoveQuestion>(j, "question", valid_question_id, "a question id");
+  }
+  if (t == "delete") return parse_id_message<DeleteLine>(j, "id", valid_chat_id, "a chat id");
+  if (t == "ban") return parse_ban(j, limits);
+  if (t == "unban") return parse_id_message<Unban>(j, "user", valid_user_id, "a user id");
+  if (t == "slow") return parse_slow(j, limits);
+  if (t == "pin_message") return parse_pin(j);
   return err("unknown_type", "unknown message type '" + t.substr(0, 32) + "'");
+}
+
+bool needs_moderator(const ClientMessage& m) {
+  return std::holds_alternative<Answer>(m) || std::holds_alternative<RemoveQuestion>(m) ||
+         std::holds_alternative<DeleteLine>(m) || std::holds_alternative<Ban>(m) ||
+         std::holds_alternative<Unban>(m) || std::holds_alternative<SlowMode>(m) ||
+         std::holds_alternative<PinLine>(m);
 }
 
 std::string error_frame(const ProtocolError& e) {
   nlohmann::json j = {{"type", "error"}, {"code", e.code}, {"message", e.message}};
   if (!e.key.empty()) j["key"] = e.key;
+  if (e.retry_after_ms > 0) j["retry_after_ms"] = e.retry_after_ms;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -6,6 +6,8 @@
 
 #include "livegate/chat/chat_store.h"
 #include "livegate/chat/hub.h"
+#include "livegate/chat/moderation.h"
+#include "livegate/server/chat_tokens.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
@@ -99,6 +101,7 @@ int run_app(const Config& config) {
 
   commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch});
   chat::ChatStore store(redis, subscriber, {.history_maxlen = config.chat.history_maxlen});
+  chat::Moderation moderation(redis);
   BroadcastMap broadcasts;
   for (const auto& b : config.broadcasts) broadcasts[b.id].config = b;
 
@@ -110,8 +113,15 @@ int run_app(const Config& config) {
       .buy = [&](const std::string& room, const chat::ChatUser& user, const chat::Buy& buy,
                  chat::HubHandlers::FrameReply reply) {
         place_order(orders, room, user, buy, std::move(reply));
+      },
+      .identify = [&](const std::string& room, const std::string& token,
+                      std::string* why) -> std::optional<chat::ChatUser> {
+        auto claims = verify_token(config.auth.jwt_secret, token, room, unix_seconds(), why);
+        if (!claims) return std::nullopt;
+        return chat::ChatUser{claims->user, claims->name, claims->role};
       }};
-  chat::Hub hub(loop, store, hub_limits(config.chat), std::move(handlers));
+  chat::Hub hub(loop, {.chat = store, .moderation = moderation}, hub_limits(config.chat),
+                std::move(handlers));
 
   if (!open_shops(loop, orders, config)) return 1;
   for (const auto& b : config.broadcasts) hub.open_room(b.id);

@@ -1,6 +1,9 @@
 #include "livegate/server/broadcast_admin.h"
 
+#include <algorithm>
 #include <random>
+
+#include "livegate/server/chat_tokens.h"
 
 #include "livegate/common/log.h"
 
@@ -101,6 +104,45 @@ void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond res
   deps.keys_changed();
   log("http")->info("broadcast {}: stream key rotated", id);
   respond(json_response(200, publish_info(deps, it->second).dump()));
+}
+
+void handle_issue_token(const AdminDeps& deps, const std::string& id, const HttpRequest& request,
+                        Respond respond) {
+  if (!deps.broadcasts.contains(id)) return respond(json_error(404, "no broadcast with id '" + id + "'"));
+  const AuthConfig& auth = deps.config.auth;
+  if (auth.jwt_secret.empty()) return respond(json_error(503, "tokens are off: set auth.jwt_secret"));
+  auto body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
+  if (!body.is_object()) return respond(json_error(400, "the body must be a JSON object"));
+  TokenClaims claims;
+  claims.room = id;
+  claims.role = body.value("role", "moderator");
+  claims.name = body.value("name", "");
+  claims.user = body.value("user", "");
+  const int ttl = body.value("ttl_seconds", auth.token_ttl_seconds);
+  if (!valid_role(claims.role)) return respond(json_error(400, "role must be viewer, moderator or seller"));
+  if (claims.name.empty() || claims.name.size() > 64) {
+    return respond(json_error(400, "name must be 1-64 bytes"));
+  }
+  if (claims.user.size() > 64 || std::any_of(claims.user.begin(), claims.user.end(),
+                                             [](char c) { return c <= 32 || c >= 127; })) {
+    return respond(json_error(400, "user must be up to 64 printable ASCII characters"));
+  }
+  if (ttl < 60 || ttl > auth.token_ttl_seconds) {
+    return respond(json_error(400, "ttl_seconds must be between 60 and " + std::to_string(auth.token_ttl_seconds)));
+  }
+  // Staff ids are distinct from guest ids ("g-...") so a guest can never pose as one.
+  if (claims.user.empty()) claims.user = claims.role.substr(0, 1) + "-" + new_stream_key().substr(0, 12);
+  claims.expires_at = unix_seconds() + ttl;
+  std::string token = issue_token(auth.jwt_secret, claims);
+  if (token.empty()) return respond(json_error(500, "could not sign the token"));
+  log("http")->info("broadcast {}: {} token issued for {} ({})", id, claims.role, claims.user, claims.name);
+  respond(json_response(201, nlohmann::json{{"token", token},
+                                            {"user", claims.user},
+                                            {"name", claims.name},
+                                            {"role", claims.role},
+                                            {"room", id},
+                                            {"expires_at", claims.expires_at}}
+                                 .dump()));
 }
 
 }  // namespace livegate::server

@@ -269,6 +269,18 @@ Config parse(const YAML::Node& root) {
     s.read_range("flush_interval_ms", c.chat.flush_interval_ms, 1, 1000);
     s.read_range<size_t>("history_on_join", c.chat.history_on_join, 0, 1000);
     s.read_range<size_t>("history_maxlen", c.chat.history_maxlen, 100, 10'000'000);
+    s.read_range<size_t>("resume_max_lines", c.chat.resume_max_lines, 1, 100'000);
+    s.read_range<size_t>("max_connections", c.chat.max_connections, 1, 1'000'000);
+    s.read_range<size_t>("max_connections_per_ip", c.chat.max_connections_per_ip, 0, 1'000'000);
+    s.read_range("messages_per_minute", c.chat.messages_per_minute, 0, 60'000);
+    s.read_range("messages_burst", c.chat.messages_burst, 1, 1000);
+    s.read_range("frames_per_second", c.chat.frames_per_second, 1, 100'000);
+    s.read_range("frames_burst", c.chat.frames_burst, 1, 100'000);
+    s.read_range("errors_per_minute", c.chat.errors_per_minute, 1, 100'000);
+    s.read("blocked_words", c.chat.blocked_words);
+    for (const auto& w : c.chat.blocked_words) {
+      if (w.empty() || w.size() > 100) s.fail("blocked_words", "entries must be 1-100 bytes");
+    }
   }
   {
     Section s(top.child("commerce"), "commerce");
@@ -281,6 +293,11 @@ Config parse(const YAML::Node& root) {
     if (!c.auth.seller_token.empty() && c.auth.seller_token.size() < 16) {
       s.fail("seller_token", "must be at least 16 characters (or empty to disable the seller API)");
     }
+    s.read("jwt_secret", c.auth.jwt_secret);
+    if (!c.auth.jwt_secret.empty() && c.auth.jwt_secret.size() < 32) {
+      s.fail("jwt_secret", "must be at least 32 characters (or empty for no tokens)");
+    }
+    s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
   }
   {
     Section s(top.child("log"), "log");
@@ -346,6 +363,15 @@ chat::HubLimits hub_limits(const ChatConfig& c) {
   l.max_send_queue_bytes = c.max_send_queue_bytes;
   l.flush_interval = std::chrono::milliseconds(c.flush_interval_ms);
   l.history_on_join = c.history_on_join;
+  l.resume_max_lines = c.resume_max_lines;
+  l.max_connections = c.max_connections;
+  l.max_connections_per_ip = c.max_connections_per_ip;
+  l.messages_per_second = c.messages_per_minute / 60.0;
+  l.messages_burst = c.messages_burst;
+  l.frames_per_second = c.frames_per_second;
+  l.frames_burst = c.frames_burst;
+  l.errors_per_minute = c.errors_per_minute;
+  l.blocked_words = c.blocked_words;
   return l;
 }
 

@@ -59,6 +59,9 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     if (parts.size() == 4 && parts[3] == "key") {
       return handle_rotate_key(*deps.admin, std::string(parts[2]), std::move(respond));
     }
+    if (parts.size() == 4 && parts[3] == "tokens") {
+      return handle_issue_token(*deps.admin, std::string(parts[2]), request, std::move(respond));
+    }
     return respond(json_error(404, "no such API endpoint"));
   }
   if (!parts.empty() && parts[0] == "whip" && parts.size() >= 2) {

@@ -1,6 +1,7 @@
 #pragma once
 // Chat history and room events in Redis: each line is XADDed to the room's stream and published
 // on the room's events channel in one script, so every node sees lines in stream order, once.
+// Bans and slow mode are checked inside that same script, so they hold across all nodes.
 
 #include <nlohmann/json.hpp>
 
@@ -15,28 +16,51 @@ namespace livegate::chat {
 struct ChatUser {
   std::string id;
   std::string name;
-  std::string role = "viewer";
+  std::string role = "viewer";  // viewer | moderator | seller
+
+  // Sellers and moderators: may moderate, are never muted by slow mode or bans.
+  bool staff() const { return role == "seller" || role == "moderator"; }
 };
 
 struct ChatStoreLimits {
   size_t history_maxlen = 10000;  // stream trimmed to about this many lines
 };
 
+// What became of a line: its stream id, or why Redis refused it.
+struct AppendOutcome {
+  std::string id;       // set when the line was added
+  std::string refused;  // "banned" | "muted" | "slow_mode" when the room's rules refused it
+  int64_t wait_ms = 0;  // muted / slow_mode: how long until the user may post again
+  std::string error;    // Redis unreachable or failed
+};
+
+// A joining or returning viewer's chat: the missed lines when resuming worked, else the latest.
+struct HistoryRequest {
+  std::string resume_from;  // empty: a fresh join
+  size_t latest = 50;       // lines in a snapshot
+  size_t max_missed = 500;  // resuming with more missed lines than this gets a snapshot instead
+};
+struct History {
+  std::vector<nlohmann::json> lines;  // oldest first
+  bool resumed = false;               // true: lines are exactly those after resume_from
+  std::vector<std::string> deleted;   // resumed: ids deleted since resume_from (drop them)
+};
+
 class ChatStore {
  public:
-  using AppendCallback = std::function<void(const std::string& id, const std::string& error)>;
-  using HistoryCallback =
-      std::function<void(std::vector<nlohmann::json> lines, const std::string& error)>;
+  using AppendCallback = std::function<void(const AppendOutcome&)>;
+  using HistoryCallback = std::function<void(History history, const std::string& error)>;
   using EventHandler = std::function<void(std::string_view event_json)>;
 
   // commands and subscriber must be different connections (a subscribed connection only listens).
   ChatStore(RedisClient& commands, RedisClient& subscriber, ChatStoreLimits limits = {});
 
+  // Adds the line unless the user is banned/muted or within slow mode (staff skip both checks).
   void append(const std::string& room, const ChatUser& user, const std::string& text,
               AppendCallback cb);
-  // Lines after resume_from (exclusive) when given, else the latest; oldest first, at most count.
-  void history(const std::string& room, const std::string& resume_from, size_t count,
-               HistoryCallback cb);
+  // A snapshot of the latest lines, or, with resume_from, exactly the lines after it when the
+  // stream still holds all of them (nothing trimmed past it, at most max_missed).
+  void history(const std::string& room, const HistoryRequest& request, HistoryCallback cb);
   // Every event published for the room, by any node (chat lines, stock, ...).
   void subscribe(const std::string& room, EventHandler handler);
   void unsubscribe(const std::string& room);

@@ -1,8 +1,10 @@
 #pragma once
-// The live-room WebSocket hub: viewers connect to /ws/{room}, say hello, get a snapshot, chat
-// and buy. Events for a room are coalesced and flushed at most every flush_interval as one
-// batch frame shared by all members. Each connection has a bounded send queue: a viewer who
-// cannot keep up is closed (4008) instead of slowing the room.
+// The live-room WebSocket hub: viewers connect to /ws/{room}, say hello, get a snapshot, chat,
+// ask, vote and buy; sellers and moderators also moderate. Events for a room are coalesced and
+// flushed at most every flush_interval as one batch frame shared by all members. Each
+// connection has a bounded send queue: a viewer who cannot keep up is closed (4008) instead of
+// slowing the room. Every limit is in HubLimits (from config); breaking one gets an error frame,
+// and a connection that floods is closed.
 
 #include <libwebsockets.h>
 #include <nlohmann/json.hpp>
@@ -11,10 +13,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "livegate/chat/chat_store.h"
+#include "livegate/chat/moderation.h"
 #include "livegate/chat/protocol.h"
+#include "livegate/chat/token_bucket.h"
+#include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
 
 namespace livegate::chat {
@@ -25,30 +32,53 @@ struct HubLimits {
   size_t max_send_queue_bytes = 1024 * 1024;   // per connection, past it: close 4008
   std::chrono::milliseconds flush_interval{100};
   size_t history_on_join = 50;                 // chat lines in the welcome snapshot
+  size_t resume_max_lines = 500;               // a resume missing more gets a snapshot instead
+  size_t max_connections = 15000;              // on this node; past it: close 4429
+  size_t max_connections_per_ip = 200;         // a venue or office NAT shares one address
+  double messages_per_second = 1.0;            // chat lines + questions per user, sustained
+  double messages_burst = 5;
+  double frames_per_second = 20;               // any frame per connection; past the burst: 4029
+  double frames_burst = 40;
+  double errors_per_minute = 20;               // error frames a connection may earn; then 4029
+  std::vector<std::string> blocked_words;      // masked in chat lines, questions and names
 };
 
 class Room;
 
 // Close codes the hub uses (4000-4999 are the application's range).
-inline constexpr int kCloseUnknownRoom = 4404;
 inline constexpr int kCloseSlowConsumer = 4008;
+inline constexpr int kCloseFlooding = 4029;
+inline constexpr int kCloseBanned = 4403;
+inline constexpr int kCloseUnknownRoom = 4404;
+inline constexpr int kCloseTooManyConnections = 4429;
 
 // What the hub needs from the rest of the server; bound in the composition root so that chat
-// never depends on commerce or streaming.
+// never depends on commerce, streaming or the token format.
 struct HubHandlers {
   using SnapshotReply = std::function<void(nlohmann::json room, const std::string& error)>;
   using FrameReply = std::function<void(std::string frame)>;
   // The room part of the welcome (broadcast, products, stock, sold, pinned); the hub adds chat
-  // history and the viewer count.
+  // history, rules and the viewer count.
   std::function<void(const std::string& room, SnapshotReply)> snapshot;
   // A validated buy from a viewer; reply with the order (or error) frame for that viewer.
   std::function<void(const std::string& room, const ChatUser& user, const Buy& buy, FrameReply)>
       buy;
+  // The user a hello's token stands for (id, name, role), or nullopt with a reason for people.
+  // Not set: tokens are refused.
+  std::function<std::optional<ChatUser>(const std::string& room, const std::string& token,
+                                        std::string* why)>
+      identify;
+};
+
+// Redis-backed services the hub uses, owned by the composition root.
+struct HubServices {
+  ChatStore& chat;
+  Moderation& moderation;
 };
 
 class Hub {
  public:
-  Hub(EventLoop& loop, ChatStore& store, HubLimits limits, HubHandlers handlers);
+  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers);
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   ~Hub();
@@ -67,34 +97,52 @@ class Hub {
 
  private:
   struct Connection;
+  // Per user on this node: their connections (to close them on a ban) and their chat budget,
+  // shared by all their tabs.
+  struct UserState {
+    std::vector<uint64_t> connections;
+    TokenBucket messages;
+  };
 
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int on_established(lws* wsi, uint64_t* session);
   int on_receive(Connection& c, const void* in, size_t len);
   int on_writeable(Connection& c);
   void on_closed(uint64_t id);
+  bool admit(Connection& c);
 
+  // Dispatch (hub.cpp) and one handler per message kind (hub_welcome.cpp, hub_messages.cpp).
   void handle_frame(Connection& c, std::string_view text);
   void handle_hello(Connection& c, Hello hello);
+  void welcome(uint64_t id, const std::string& resume_from);
   void handle_chat(Connection& c, ChatLine line);
   void handle_buy(Connection& c, Buy buy);
+  void handle_moderation(Connection& c, const ClientMessage& message);
+  bool take_message_budget(Connection& c);
+  void moderation_done(uint64_t id, const std::string& what, const std::string& error_code);
 
   void send(Connection& c, std::string_view payload);
   void send_error(Connection& c, const ProtocolError& e);
   void close_after_drain(Connection& c, int code, std::string reason);
   Connection* find(uint64_t id);
+  void join_user(Connection& c);
+  void leave_user(Connection& c);
 
   void on_room_event(const std::string& room, std::string_view event_json);
+  void apply_ban(const std::string& room, std::string_view event_json);
   void schedule_flush(const std::string& room);
   void flush(const std::string& room);
 
   EventLoop& loop_;
-  ChatStore& store_;
+  HubServices services_;
   HubLimits limits_;
   HubHandlers handlers_;
+  WordFilter filter_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Room>> rooms_;
+  std::unordered_map<std::string, UserState> users_;
+  std::unordered_map<std::string, size_t> per_ip_;
 };
 
 }  // namespace livegate::chat

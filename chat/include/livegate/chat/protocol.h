@@ -13,17 +13,50 @@
 namespace livegate::chat {
 
 struct ProtocolLimits {
-  size_t max_text_chars = 500;  // Unicode code points in a chat line
+  size_t max_text_chars = 500;  // Unicode code points in a chat line or a question
   size_t max_name_chars = 32;
+  int64_t max_ban_seconds = 7 * 24 * 3600;
+  int64_t max_slow_seconds = 3600;
 };
 
 struct Hello {
   std::string name;         // empty: the server picks a guest name
   std::string resume_from;  // empty, or a valid stream id
-  std::string token;        // reserved for JWT (issue 8); ignored when empty
+  std::string token;        // a signed token (roles); empty: anonymous viewer
+  std::string guest;        // a secret the browser keeps, so a guest keeps one id across visits
 };
 struct ChatLine {
   std::string text;
+};
+// Keynote Q&A.
+struct Ask {
+  std::string text;
+};
+struct Vote {
+  std::string question;
+};
+// Moderation (seller and moderator roles). An empty/zero field means "undo" where noted.
+struct Answer {
+  std::string question;
+};
+struct RemoveQuestion {
+  std::string question;
+};
+struct DeleteLine {
+  std::string id;  // chat stream id
+};
+struct Ban {
+  std::string user;
+  int64_t seconds = 0;  // 0: until lifted (connections are closed); else a timeout (muted)
+};
+struct Unban {
+  std::string user;
+};
+struct SlowMode {
+  int64_t seconds = 0;  // one line per user per this many seconds; 0 turns slow mode off
+};
+struct PinLine {
+  std::string id;  // chat stream id to pin; empty unpins
 };
 struct Buy {
   std::string sku;
@@ -32,13 +65,18 @@ struct Buy {
 };
 struct Ping {};
 
-using ClientMessage = std::variant<Hello, ChatLine, Buy, Ping>;
+using ClientMessage = std::variant<Hello, ChatLine, Buy, Ping, Ask, Vote, Answer, RemoveQuestion,
+                                   DeleteLine, Ban, Unban, SlowMode, PinLine>;
+
+// True for messages only the seller and moderators may send.
+bool needs_moderator(const ClientMessage& m);
 
 // A rejected frame: code is one of DESIGN.md's error codes, message is for people.
 struct ProtocolError {
   std::string code;
   std::string message;
   std::string key;  // the buy's idempotency key when the frame was a buy, so the client can match
+  int64_t retry_after_ms = 0;  // for rate_limited / slow_mode / muted: when trying again may work
 };
 
 using ParseResult = std::variant<ClientMessage, ProtocolError>;

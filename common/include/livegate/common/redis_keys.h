@@ -20,4 +20,17 @@ inline std::string meta(const std::string& id) { return key(id, "meta"); }
 inline std::string events(const std::string& id) { return key(id, "events"); }
 inline std::string chat(const std::string& id) { return key(id, "chat"); }
 
+// Chat moderation.
+// Hash: "slow" → seconds between a user's lines, "pinned" → the pinned line's JSON.
+inline std::string chat_settings(const std::string& id) { return key(id, "chat:settings"); }
+// Hash: user id → muted until (Redis time, ms); 0 = banned until lifted.
+inline std::string bans(const std::string& id) { return key(id, "bans"); }
+// Stream of deletions (field "deleted" = chat id), so a resuming viewer drops lines deleted
+// while it was away.
+inline std::string modlog(const std::string& id) { return key(id, "modlog"); }
+// Per user, set while slow mode makes them wait (PX = the slow interval).
+inline std::string slow_mark(const std::string& id, const std::string& user) {
+  return key(id, "slow:") + user;
+}
+
 }  // namespace livegate::keys

@@ -4,6 +4,8 @@
 //   POST /api/broadcasts            body: a broadcast as in the config file, in JSON
 //   POST /api/broadcasts/{id}/end
 //   POST /api/broadcasts/{id}/key   (answers the new key; the old one stops working)
+//   POST /api/broadcasts/{id}/tokens  body {"role":"moderator","name":"Mia","user":"optional id",
+//                                      "ttl_seconds":3600} → a chat token for that role
 
 #include <functional>
 
@@ -33,6 +35,8 @@ bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respon
 void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond);
 void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond);
 void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond);
+void handle_issue_token(const AdminDeps& deps, const std::string& id, const HttpRequest& request,
+                        Respond respond);
 
 // 24 characters of [A-Za-z0-9] from the system's CSPRNG.
 std::string new_stream_key();

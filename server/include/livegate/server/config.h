@@ -27,6 +27,10 @@ struct AuthConfig {
   // Bearer token for the seller REST API (create/end broadcasts, rotate keys). Empty: those
   // endpoints answer 403. Stands in until JWT roles arrive (issue 8).
   std::string seller_token;
+  // HS256 key for chat tokens (roles): at least 32 characters; empty: no tokens, every viewer
+  // is an anonymous guest and nobody can moderate. Every node sharing a Redis needs the same.
+  std::string jwt_secret;
+  int token_ttl_seconds = 12 * 3600;  // lifetime of tokens from POST /api/broadcasts/{id}/tokens
 };
 
 struct IngestConfig {
@@ -85,6 +89,15 @@ struct ChatConfig {
   int flush_interval_ms = 100;
   size_t history_on_join = 50;
   size_t history_maxlen = 10000;
+  size_t resume_max_lines = 500;
+  size_t max_connections = 15000;
+  size_t max_connections_per_ip = 200;  // 0: no limit
+  int messages_per_minute = 60;         // chat lines + questions per user; 0: no limit
+  int messages_burst = 5;
+  int frames_per_second = 20;  // any client message, per connection
+  int frames_burst = 40;
+  int errors_per_minute = 20;  // error frames a connection may earn before it is closed
+  std::vector<std::string> blocked_words;
 };
 
 struct CommerceConfig {

@@ -1,0 +1,39 @@
+#pragma once
+// One viewer's WebSocket on this node (private to the hub's source files).
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "livegate/chat/hub.h"
+#include "room.h"
+
+namespace livegate::chat {
+
+struct Hub::Connection {
+  Connection(const HubLimits& limits)
+      : frames(limits.frames_per_second, limits.frames_burst),
+        errors(limits.errors_per_minute / 60.0, limits.errors_per_minute) {}
+
+  uint64_t id = 0;
+  lws* wsi = nullptr;
+  std::string room;
+  std::string ip;
+  ChatUser user;
+  bool admitted = false;   // counted in per_ip_ and the room
+  bool hello_seen = false;
+  bool welcomed = false;
+  // Batches flushed while the welcome snapshot was being read; replayed after it.
+  std::vector<Batch> held;
+  std::deque<FramePtr> queue;
+  size_t queued_bytes = 0;
+  std::string rx;           // message being assembled from fragments
+  bool rx_discard = false;  // the current message is over the limit: drop the rest of it
+  TokenBucket frames;       // every client message; empty: the connection floods
+  TokenBucket errors;       // error frames earned; empty: the connection floods
+  std::optional<std::pair<int, std::string>> close_when_drained;
+};
+
+}  // namespace livegate::chat

@@ -1,0 +1,34 @@
+#pragma once
+// Signed tokens that tell the chat who a viewer is and what they may do: HS256 JWTs (libjwt)
+// with sub (user id), name, role (viewer | moderator | seller), room (the broadcast the token
+// is for; empty = any) and exp. The seller gets them from POST /api/broadcasts/{id}/tokens and
+// hands them to moderators; a site with its own login can mint the same tokens with the secret.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace livegate::server {
+
+struct TokenClaims {
+  std::string user;  // sub
+  std::string name;
+  std::string role = "viewer";
+  std::string room;  // empty: valid in every room
+  int64_t expires_at = 0;  // exp, seconds since the epoch
+};
+
+// A signed token for the claims; empty when the secret is empty or signing failed.
+std::string issue_token(const std::string& secret, const TokenClaims& claims);
+
+// The claims of a token signed with this secret (HS256 only), unexpired at `now` (seconds) and
+// valid for `room`; otherwise nullopt with a reason for people in *why.
+std::optional<TokenClaims> verify_token(const std::string& secret, const std::string& token,
+                                        const std::string& room, int64_t now, std::string* why);
+
+bool valid_role(const std::string& role);
+
+// Seconds since the epoch, for exp.
+int64_t unix_seconds();
+
+}  // namespace livegate::server
