@@ -209,7 +209,7 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
 
 void Hub::send(Connection& c, std::string_view payload) {
   FramePtr frame = make_frame(payload);
-  if (c.queued_bytes + frame->size() > limits_.max_send_queue_bytes) {
+  if (over_queue_limit(c, frame->size())) {
     if (!c.close_when_drained) {
       log("chat")->warn("room {}: closing slow viewer {} ({} bytes queued)", c.room, c.user.id,
                         c.queued_bytes);
@@ -222,6 +222,12 @@ void Hub::send(Connection& c, std::string_view payload) {
   c.queued_bytes += frame->size();
   c.queue.push_back(std::move(frame));
   lws_callback_on_writable(c.wsi);
+}
+
+// A frame may always go into an empty queue, however large (a busy room's batch can pass the
+// limit on its own); a viewer is slow when frames pile up behind one not yet written.
+bool Hub::over_queue_limit(const Connection& c, size_t frame_bytes) const {
+  return c.queued_bytes > 0 && c.queued_bytes + frame_bytes > limits_.max_send_queue_bytes;
 }
 
 void Hub::send_error(Connection& c, const ProtocolError& e) {
@@ -312,7 +318,7 @@ void Hub::flush(const std::string& room) {
       if (c->hello_seen) c->held.push_back(batch);
       continue;
     }
-    if (c->queued_bytes + batch.frame->size() > limits_.max_send_queue_bytes) {
+    if (over_queue_limit(*c, batch.frame->size())) {
       send(*c, batch.frame->text());  // takes the slow-consumer path
       continue;
     }

@@ -37,6 +37,7 @@ WsClient::~WsClient() {
 
 bool WsClient::connect(int port, const std::string& path) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer_ > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_, sizeof(receive_buffer_));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -16,6 +16,8 @@ class WsClient {
   WsClient& operator=(const WsClient&) = delete;
   ~WsClient();
 
+  // Before connect: a small kernel receive buffer (bytes), to play a viewer who cannot keep up.
+  void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
   // Connects to ws://127.0.0.1:port{path}; false (with error()) on failure.
   bool connect(int port, const std::string& path);
   bool send_text(const std::string& text);
@@ -36,6 +38,7 @@ class WsClient {
   bool read_more(std::chrono::steady_clock::time_point deadline);
 
   int fd_ = -1;
+  int receive_buffer_ = 0;
   std::string buffer_;
   std::string fragments_;
   bool closed_ = false;

@@ -115,3 +115,49 @@ TEST(Protocol, ErrorFrameIsJson) {
   EXPECT_EQ(j["message"], "too \"long\"");
   EXPECT_EQ(j["key"], "abcdefgh");
 }
+
+TEST(Protocol, QaMessages) {
+  EXPECT_EQ(expect_message<Ask>(R"({"type":"ask","text":"  When do Cosmic Crisp ship?  "})").text,
+            "When do Cosmic Crisp ship?");
+  EXPECT_EQ(expect_message<Vote>(R"({"type":"vote","question":"q12"})").question, "q12");
+  EXPECT_EQ(expect_message<Answer>(R"({"type":"answer","question":"q1"})").question, "q1");
+  EXPECT_EQ(expect_error(R"({"type":"vote","question":"12"})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"vote","question":"q1x"})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"vote"})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"ask","text":"   "})"), "empty");
+  EXPECT_EQ(expect_error(R"({"type":"ask","text":")" + std::string(501, 'a') + "\"}"), "too_long");
+}
+
+TEST(Protocol, ModerationMessages) {
+  EXPECT_EQ(expect_message<DeleteLine>(R"({"type":"delete","id":"1700000000000-3"})").id,
+            "1700000000000-3");
+  EXPECT_EQ(expect_error(R"({"type":"delete","id":"*"})"), "bad_field");
+  auto timeout = expect_message<Ban>(R"({"type":"ban","user":"g-0123456789abcdef","seconds":300})");
+  EXPECT_EQ(timeout.user, "g-0123456789abcdef");
+  EXPECT_EQ(timeout.seconds, 300);
+  EXPECT_EQ(expect_message<Ban>(R"({"type":"ban","user":"u1"})").seconds, 0);  // until lifted
+  EXPECT_EQ(expect_error(R"({"type":"ban","user":"u1","seconds":-1})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"ban","user":"u1","seconds":1.5})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"ban","user":"u1","seconds":99999999})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"ban","user":"has space"})"), "bad_field");
+  EXPECT_EQ(expect_message<Unban>(R"({"type":"unban","user":"u1"})").user, "u1");
+  EXPECT_EQ(expect_message<SlowMode>(R"({"type":"slow","seconds":30})").seconds, 30);
+  EXPECT_EQ(expect_message<SlowMode>(R"({"type":"slow","seconds":0})").seconds, 0);
+  EXPECT_EQ(expect_error(R"({"type":"slow","seconds":"30"})"), "bad_field");
+  EXPECT_EQ(expect_message<PinLine>(R"({"type":"pin_message","id":"5-0"})").id, "5-0");
+  EXPECT_EQ(expect_message<PinLine>(R"({"type":"pin_message","id":null})").id, "");
+  EXPECT_TRUE(needs_moderator(ClientMessage{Ban{}}));
+  EXPECT_TRUE(needs_moderator(ClientMessage{Answer{}}));
+  EXPECT_FALSE(needs_moderator(ClientMessage{Vote{}}));
+  EXPECT_FALSE(needs_moderator(ClientMessage{ChatLine{}}));
+}
+
+TEST(Protocol, HelloGuestSecretAndErrorRetry) {
+  EXPECT_EQ(expect_message<Hello>(R"({"type":"hello","guest":"abcdefgh12345678"})").guest,
+            "abcdefgh12345678");
+  EXPECT_EQ(expect_error(R"({"type":"hello","guest":"short"})"), "bad_field");
+  EXPECT_EQ(expect_error(R"({"type":"hello","token":")" + std::string(5000, 'a') + "\"}"), "bad_token");
+  auto frame = nlohmann::json::parse(error_frame({"slow_mode", "wait", {}, 1500}));
+  EXPECT_EQ(frame["retry_after_ms"], 1500);
+  EXPECT_FALSE(nlohmann::json::parse(error_frame({"bad_json", "x", {}})).contains("retry_after_ms"));
+}

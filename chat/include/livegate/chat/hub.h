@@ -122,6 +122,7 @@ class Hub {
   void moderation_done(uint64_t id, const std::string& what, const std::string& error_code);
 
   void send(Connection& c, std::string_view payload);
+  bool over_queue_limit(const Connection& c, size_t frame_bytes) const;
   void send_error(Connection& c, const ProtocolError& e);
   void close_after_drain(Connection& c, int code, std::string reason);
   Connection* find(uint64_t id);
