@@ -31,4 +31,9 @@ inline std::string qa_voters(const std::string& id, const std::string& question_
   return key(id, "qa:voters:") + question_id;
 }
 
+// Presence (chat/presence): viewers is a hash node id -> "count:expires_ms" (Redis clock);
+// uniques a HyperLogLog of stable viewer keys over the whole broadcast.
+inline std::string viewers(const std::string& id) { return key(id, "viewers"); }
+inline std::string uniques(const std::string& id) { return key(id, "uniques"); }
+
 }  // namespace livegate::keys
