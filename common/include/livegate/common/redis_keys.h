@@ -33,4 +33,20 @@ inline std::string slow_mark(const std::string& id, const std::string& user) {
   return key(id, "slow:") + user;
 }
 
+// Keynote Q&A (chat/qa_board): qa is a hash id -> question JSON (votes and answered included, so
+// one HGET is the whole question); qa:rank a sorted set whose score orders the board (see
+// chat/src/qa_scripts.cpp); qa:seq the counter behind the ids "q<n>"; qa:voters:<qid> the set of user ids
+// that voted for one question, so a removal drops its voters with one DEL.
+inline std::string qa(const std::string& id) { return key(id, "qa"); }
+inline std::string qa_rank(const std::string& id) { return key(id, "qa:rank"); }
+inline std::string qa_seq(const std::string& id) { return key(id, "qa:seq"); }
+inline std::string qa_voters(const std::string& id, const std::string& question_id) {
+  return key(id, "qa:voters:") + question_id;
+}
+
+// Presence (chat/presence): viewers is a hash node id -> "count:expires_ms" (Redis clock);
+// uniques a HyperLogLog of stable viewer keys over the whole broadcast.
+inline std::string viewers(const std::string& id) { return key(id, "viewers"); }
+inline std::string uniques(const std::string& id) { return key(id, "uniques"); }
+
 }  // namespace livegate::keys
