@@ -25,10 +25,18 @@ Hub::Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers ha
       services_(services),
       limits_(std::move(limits)),
       handlers_(std::move(handlers)),
-      filter_(limits_.blocked_words) {}
+      filter_(limits_.blocked_words) {
+  presence_timer_ = loop_.every(limits_.presence_interval, [this] {
+    report_presence();
+    return true;
+  });
+}
 
 Hub::~Hub() {
-  for (const auto& [id, room] : rooms_) services_.chat.unsubscribe(id);
+  for (const auto& [id, room] : rooms_) {
+    services_.chat.unsubscribe(id);
+    services_.presence.leave(id);  // the other nodes stop counting ours at once
+  }
 }
 
 lws_protocols Hub::protocol() {
@@ -51,7 +59,36 @@ bool Hub::has_room(const std::string& room) const { return rooms_.contains(room)
 
 size_t Hub::viewers(const std::string& room) const {
   auto it = rooms_.find(room);
-  return it == rooms_.end() ? 0 : it->second->members().size();
+  if (it == rooms_.end()) return 0;
+  return std::max<size_t>(it->second->members().size(),
+                          static_cast<size_t>(std::max<int64_t>(0, it->second->presence().viewers)));
+}
+
+// Every node reports its own count per room and learns the total over all nodes (and the unique
+// viewers so far); a viewers event goes out only when a figure changed, so an idle room stays
+// quiet and 10,000 joins cost one event per interval, not 10,000.
+void Hub::report_presence() {
+  for (auto& [id, room] : rooms_) {
+    auto& p = room->presence();
+    if (!p.joined.empty()) {
+      services_.presence.add_unique(id, p.joined);
+      p.joined.clear();
+    }
+    const int64_t local = static_cast<int64_t>(room->members().size());
+    services_.presence.report(id, local, [this, id = id](PresenceCount count, const std::string& error) {
+      auto it = rooms_.find(id);
+      if (it == rooms_.end()) return;
+      auto& p = it->second->presence();
+      if (!error.empty()) count = {static_cast<int64_t>(it->second->members().size()), p.unique};
+      if (count.viewers == p.viewers && count.unique == p.unique) return;
+      p.viewers = count.viewers;
+      p.unique = count.unique;
+      it->second->add_event({R"({"type":"viewers","count":)" + std::to_string(count.viewers) +
+                                 R"(,"unique":)" + std::to_string(count.unique) + "}",
+                             std::nullopt});
+      schedule_flush(id);
+    });
+  }
 }
 
 Hub::Connection* Hub::find(uint64_t id) {
@@ -94,7 +131,7 @@ int Hub::on_established(lws* wsi, uint64_t* session) {
   *session = conn->id;
   Connection& c = *conn;
   connections_.emplace(c.id, std::move(conn));
-  if (admit(c)) schedule_flush(c.room);
+  admit(c);
   return 0;
 }
 
@@ -124,7 +161,6 @@ bool Hub::admit(Connection& c) {
   ++per_ip_[c.ip];
   c.admitted = true;
   room->second->members().insert(c.id);
-  room->second->mark_viewers_changed();
   return true;
 }
 
@@ -134,10 +170,7 @@ void Hub::on_closed(uint64_t id) {
   Connection& c = *it->second;
   if (c.admitted) {
     if (auto ip = per_ip_.find(c.ip); ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
-    if (auto room = rooms_.find(c.room); room != rooms_.end() && room->second->members().erase(id)) {
-      room->second->mark_viewers_changed();
-      schedule_flush(c.room);
-    }
+    if (auto room = rooms_.find(c.room); room != rooms_.end()) room->second->members().erase(id);
   }
   if (c.hello_seen) leave_user(c);
   connections_.erase(it);
@@ -204,6 +237,8 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (needs_moderator(message)) return handle_moderation(c, message);
   if (auto* line = std::get_if<ChatLine>(&message)) return handle_chat(c, std::move(*line));
   if (auto* buy = std::get_if<Buy>(&message)) return handle_buy(c, std::move(*buy));
+  if (auto* ask = std::get_if<Ask>(&message)) return handle_ask(c, std::move(*ask));
+  if (auto* vote = std::get_if<Vote>(&message)) return handle_vote(c, std::move(*vote));
   send_error(c, {"unsupported", "this room does not take that message", {}});
 }
 

@@ -80,7 +80,7 @@ void Hub::handle_moderation(Connection& c, const ClientMessage& message) {
     log("chat")->info("room {}: {} pins {}", room, c.user.id, p->id.empty() ? "nothing" : p->id);
     return mod.pin(room, p->id, done("pin"));
   }
-  send_error(c, {"unsupported", "this room does not take that message", {}});
+  handle_qa_moderation(c, message);
 }
 
 // Success needs no reply: the change comes back to everyone, the moderator included, as an event.

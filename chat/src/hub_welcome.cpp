@@ -30,13 +30,14 @@ std::string guest_id(const std::string& secret) {
   return id;
 }
 
-// What the welcome is made of; filled by three Redis round trips running side by side.
+// What the welcome is made of; filled by four Redis round trips running side by side.
 struct WelcomeParts {
-  int pending = 3;
+  int pending = 4;
   std::string error;
   nlohmann::json room;
   History history;
   RoomRules rules;
+  std::vector<nlohmann::json> questions;
 };
 
 }  // namespace
@@ -98,6 +99,11 @@ void Hub::welcome(uint64_t id, const std::string& resume_from) {
     room["viewers"] = viewers(conn->room);
     room["slow"] = parts->rules.slow_seconds;
     room["pinned_message"] = std::move(parts->rules.pinned);
+    room["questions"] = std::move(parts->questions);
+    if (auto r = rooms_.find(conn->room); r != rooms_.end()) {
+      room["unique"] = r->second->presence().unique;
+      r->second->presence().joined.push_back(conn->user.id);
+    }
     nlohmann::json user = {{"id", conn->user.id}, {"name", conn->user.name}, {"role", conn->user.role}};
     if (parts->rules.muted_ms > 0) user["muted_ms"] = parts->rules.muted_ms;
     nlohmann::json frame = {{"type", "welcome"}, {"user", std::move(user)}, {"room", std::move(room)}};
@@ -130,6 +136,12 @@ void Hub::welcome(uint64_t id, const std::string& resume_from) {
                            parts->history = std::move(history);
                            part_done();
                          });
+  services_.qa.top(c->room, [parts, part_done](std::vector<nlohmann::json> questions,
+                                                const std::string& error) {
+    if (!error.empty()) parts->error = "questions: " + error;
+    parts->questions = std::move(questions);
+    part_done();
+  });
   services_.moderation.rules(c->room, c->user.id,
                              [parts, part_done](RoomRules rules, const std::string& error) {
                                if (!error.empty()) parts->error = "rules: " + error;

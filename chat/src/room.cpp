@@ -28,11 +28,6 @@ Batch Room::take_batch() {
   Batch b;
   b.events = std::move(pending_);
   pending_.clear();
-  if (viewers_changed_) {
-    b.events.push_back(
-        {R"({"type":"viewers","count":)" + std::to_string(members_.size()) + "}", std::nullopt});
-    viewers_changed_ = false;
-  }
   b.frame = make_frame(batch_payload(b.events));
   last_flush_ = std::chrono::steady_clock::now();
   return b;

@@ -37,10 +37,18 @@ class Room {
   const std::set<uint64_t>& members() const { return members_; }
 
   void add_event(RoomEvent e) { pending_.push_back(std::move(e)); }
-  void mark_viewers_changed() { viewers_changed_ = true; }
-  bool has_pending() const { return !pending_.empty() || viewers_changed_; }
-  // Takes the pending events (plus a viewers event when the count changed) as one batch.
+  bool has_pending() const { return !pending_.empty(); }
+  // Takes the pending events as one batch.
   Batch take_batch();
+
+  // Presence: the room's totals over all nodes, and who joined here since the last report.
+  struct Presence {
+    int64_t viewers = 0;
+    int64_t unique = 0;
+    std::vector<std::string> joined;  // user ids for the unique-viewer count
+  };
+  Presence& presence() { return presence_; }
+  const Presence& presence() const { return presence_; }
 
   Timer& flush_timer() { return flush_timer_; }
   std::chrono::steady_clock::time_point last_flush() const { return last_flush_; }
@@ -49,7 +57,7 @@ class Room {
   std::string id_;
   std::set<uint64_t> members_;
   std::vector<RoomEvent> pending_;
-  bool viewers_changed_ = false;
+  Presence presence_;
   Timer flush_timer_;
   std::chrono::steady_clock::time_point last_flush_{};
 };

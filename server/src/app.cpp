@@ -2,18 +2,23 @@
 
 #include <glib-unix.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 
 #include "livegate/chat/chat_store.h"
 #include "livegate/chat/hub.h"
 #include "livegate/chat/moderation.h"
-#include "livegate/server/chat_tokens.h"
+#include "livegate/chat/presence.h"
+#include "livegate/chat/qa_board.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
 #include "livegate/common/redis_client.h"
 #include "livegate/server/broadcast_admin.h"
 #include "livegate/server/broadcasts.h"
+#include "livegate/server/chat_tokens.h"
 #include "livegate/server/embedded_redis.h"
 #include "livegate/server/http_routes.h"
 #include "livegate/server/http_server.h"
@@ -28,6 +33,12 @@ namespace livegate::server {
 namespace {
 
 constexpr auto kRedisStartTimeout = std::chrono::seconds(15);
+
+// This process's name among the nodes sharing Redis (presence counts are kept per node).
+std::string node_name(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  return std::string(g_get_host_name()) + ":" + std::to_string(getpid());
+}
 
 gboolean quit_on_signal(gpointer data) {
   log("server")->info("signal received, shutting down");
@@ -102,6 +113,12 @@ int run_app(const Config& config) {
   commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch});
   chat::ChatStore store(redis, subscriber, {.history_maxlen = config.chat.history_maxlen});
   chat::Moderation moderation(redis);
+  chat::QaBoard qa(redis, {.max_questions = config.chat.max_questions,
+                           .top_on_join = config.chat.history_on_join});
+  // A node that stops reporting drops out of the viewer count after a few missed reports.
+  chat::Presence presence(redis, node_name(config.chat.node_id),
+                          {.node_ttl = std::max(std::chrono::seconds(15),
+                                                std::chrono::seconds(5 * config.chat.presence_interval_ms / 1000))});
   BroadcastMap broadcasts;
   for (const auto& b : config.broadcasts) broadcasts[b.id].config = b;
 
@@ -120,7 +137,8 @@ int run_app(const Config& config) {
         if (!claims) return std::nullopt;
         return chat::ChatUser{claims->user, claims->name, claims->role};
       }};
-  chat::Hub hub(loop, {.chat = store, .moderation = moderation}, hub_limits(config.chat),
+  chat::Hub hub(loop, {.chat = store, .moderation = moderation, .qa = qa, .presence = presence},
+                hub_limits(config.chat),
                 std::move(handlers));
 
   if (!open_shops(loop, orders, config)) return 1;

@@ -278,6 +278,10 @@ Config parse(const YAML::Node& root) {
     s.read_range("frames_burst", c.chat.frames_burst, 1, 100'000);
     s.read_range("errors_per_minute", c.chat.errors_per_minute, 1, 100'000);
     s.read("blocked_words", c.chat.blocked_words);
+    s.read_range("presence_interval_ms", c.chat.presence_interval_ms, 250, 60'000);
+    s.read("node_id", c.chat.node_id);
+    if (c.chat.node_id.size() > 64) s.fail("node_id", "must be at most 64 characters");
+    s.read_range<size_t>("max_questions", c.chat.max_questions, 1, 100'000);
     for (const auto& w : c.chat.blocked_words) {
       if (w.empty() || w.size() > 100) s.fail("blocked_words", "entries must be 1-100 bytes");
     }
@@ -372,6 +376,7 @@ chat::HubLimits hub_limits(const ChatConfig& c) {
   l.frames_burst = c.frames_burst;
   l.errors_per_minute = c.errors_per_minute;
   l.blocked_words = c.blocked_words;
+  l.presence_interval = std::chrono::milliseconds(c.presence_interval_ms);
   return l;
 }
 

@@ -19,7 +19,9 @@
 
 #include "livegate/chat/chat_store.h"
 #include "livegate/chat/moderation.h"
+#include "livegate/chat/presence.h"
 #include "livegate/chat/protocol.h"
+#include "livegate/chat/qa_board.h"
 #include "livegate/chat/token_bucket.h"
 #include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
@@ -41,6 +43,7 @@ struct HubLimits {
   double frames_burst = 40;
   double errors_per_minute = 20;               // error frames a connection may earn; then 4029
   std::vector<std::string> blocked_words;      // masked in chat lines, questions and names
+  std::chrono::milliseconds presence_interval{2000};  // viewer counts reported and shown this often
 };
 
 class Room;
@@ -74,6 +77,8 @@ struct HubHandlers {
 struct HubServices {
   ChatStore& chat;
   Moderation& moderation;
+  QaBoard& qa;
+  Presence& presence;
 };
 
 class Hub {
@@ -92,6 +97,7 @@ class Hub {
   // Queues an event for the room's next batch on this node only (e.g. a pipeline state change).
   void publish_local(const std::string& room, std::string event_json);
 
+  // Viewers of the room on all nodes as last reported (at least those on this node).
   size_t viewers(const std::string& room) const;
   size_t connections() const { return connections_.size(); }
 
@@ -118,6 +124,10 @@ class Hub {
   void handle_chat(Connection& c, ChatLine line);
   void handle_buy(Connection& c, Buy buy);
   void handle_moderation(Connection& c, const ClientMessage& message);
+  void handle_ask(Connection& c, Ask ask);
+  void handle_vote(Connection& c, Vote vote);
+  void handle_qa_moderation(Connection& c, const ClientMessage& message);
+  void qa_done(uint64_t id, const std::string& error_code);
   bool take_message_budget(Connection& c);
   void moderation_done(uint64_t id, const std::string& what, const std::string& error_code);
 
@@ -131,6 +141,7 @@ class Hub {
 
   void on_room_event(const std::string& room, std::string_view event_json);
   void apply_ban(const std::string& room, std::string_view event_json);
+  void report_presence();
   void schedule_flush(const std::string& room);
   void flush(const std::string& room);
 
@@ -144,6 +155,7 @@ class Hub {
   std::map<std::string, std::unique_ptr<Room>> rooms_;
   std::unordered_map<std::string, UserState> users_;
   std::unordered_map<std::string, size_t> per_ip_;
+  Timer presence_timer_;
 };
 
 }  // namespace livegate::chat

@@ -98,6 +98,9 @@ struct ChatConfig {
   int frames_burst = 40;
   int errors_per_minute = 20;  // error frames a connection may earn before it is closed
   std::vector<std::string> blocked_words;
+  int presence_interval_ms = 2000;  // viewer counts reported to Redis and shown this often
+  std::string node_id;              // names this process in Redis presence; empty: host:pid
+  size_t max_questions = 500;       // keynote Q&A, per room
 };
 
 struct CommerceConfig {
