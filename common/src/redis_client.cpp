@@ -77,6 +77,7 @@ void RedisClient::on_connected(const redisAsyncContext* ac, int status) {
     return;
   }
   self->connected_ = true;
+  self->scripts_sent_.clear();  // a new connection may be a new (empty) Redis
   self->backoff_ = std::chrono::milliseconds{100};
   log("redis")->info("{} connected to {}", self->name_, self->endpoint_.describe());
   for (const auto& [channel, handler] : self->subscriptions_) self->send_subscribe(channel);
@@ -156,6 +157,15 @@ void RedisClient::eval(const RedisScript& script, const std::vector<std::string>
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   };
+  // The first call of a script on this connection sends its source: EVAL caches it in Redis and,
+  // being on the same connection, runs before any later EVALSHA. Starting with EVALSHA and
+  // retrying NOSCRIPT failures with EVAL would run those first calls *after* calls sent later
+  // (chat lines out of order on a fresh Redis). The NOSCRIPT retry stays as a safety net for a
+  // SCRIPT FLUSH behind our back.
+  if (scripts_sent_.insert(script.sha()).second) {
+    command(build("EVAL", script.source()), std::move(cb));
+    return;
+  }
   auto by_source = build("EVAL", script.source());
   command(build("EVALSHA", script.sha()),
           [this, by_source = std::move(by_source), cb = std::move(cb)](

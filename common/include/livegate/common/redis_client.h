@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "livegate/common/event_loop.h"
@@ -58,8 +59,8 @@ class RedisClient {
   void on_connect(std::function<void()> fn) { on_connect_ = std::move(fn); }
 
   void command(const std::vector<std::string>& argv, RedisCallback cb);
-  // EVALSHA, falling back to EVAL when Redis does not know the script (first call, or after a
-  // Redis restart emptied its script cache).
+  // Runs a script in call order: its source (EVAL) the first time on each connection, by SHA
+  // (EVALSHA) after that; a NOSCRIPT answer (SCRIPT FLUSH) is retried with the source.
   void eval(const RedisScript& script, const std::vector<std::string>& keys,
             const std::vector<std::string>& args, RedisCallback cb);
 
@@ -94,6 +95,7 @@ class RedisClient {
   Timer reconnect_timer_;
   std::function<void()> on_connect_;
   std::map<std::string, MessageHandler> subscriptions_;
+  std::unordered_set<std::string> scripts_sent_;  // SHAs sent as EVAL on this connection
   uint64_t replies_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
