@@ -1,5 +1,8 @@
 #include "livegate/chat/hub.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "connection.h"
 #include "livegate/common/log.h"
 
@@ -295,10 +298,17 @@ int Hub::on_writeable(Connection& c) {
   if (!c.queue.empty()) {
     lws_callback_on_writable(c.wsi);
   } else if (c.close_when_drained) {
+    // The close frame is written here rather than left to lws_close_reason(): on the libuv
+    // event loop lws 4.1 frees the connection without sending it, and a client must see 4008 or
+    // 4403 to know whether to reconnect.
     const auto& [code, reason] = *c.close_when_drained;
-    lws_close_reason(c.wsi, static_cast<lws_close_status>(code),
-                     reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
-                     reason.size());
+    unsigned char frame[LWS_PRE + 125];
+    unsigned char* payload = frame + LWS_PRE;
+    const size_t reason_len = std::min<size_t>(reason.size(), 123);
+    payload[0] = static_cast<unsigned char>((code >> 8) & 0xff);
+    payload[1] = static_cast<unsigned char>(code & 0xff);
+    std::memcpy(payload + 2, reason.data(), reason_len);
+    lws_write(c.wsi, payload, 2 + reason_len, static_cast<lws_write_protocol>(4));  // 4: close (lws-write.h keeps the name private)
     return -1;
   }
   return 0;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "livegate/common/log.h"
+#include "uv_glib_source.h"
 
 namespace livegate::server {
 
@@ -117,9 +118,12 @@ bool HttpServer::start(std::string* error) {
   lws_set_log_level(lws_debug ? (LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO) : (LLL_ERR | LLL_WARN),
                     lws_log_to_spdlog);
   lws_context_creation_info info{};
-  loop_ptr_ = loop_.loop();
-  info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_VALIDATE_UTF8;
-  info.foreign_loops = reinterpret_cast<void**>(&loop_ptr_);
+  uv_loop_ = std::make_unique<uv_loop_t>();
+  uv_loop_init(uv_loop_.get());
+  uv_source_ = std::make_unique<UvGlibSource>(uv_loop_.get(), loop_.context());
+  foreign_loop_ = uv_loop_.get();
+  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.foreign_loops = &foreign_loop_;
   info.port = config_.port;
   info.iface = config_.bind == "0.0.0.0" ? nullptr : config_.bind.c_str();
   info.protocols = protocols_.data();
@@ -130,6 +134,7 @@ bool HttpServer::start(std::string* error) {
   info.timeout_secs = 20;
   context_ = lws_create_context(&info);
   if (!context_) {
+    close_uv_loop();
     *error = "http: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) +
              " (port in use, or no permission?)";
     return false;
@@ -147,6 +152,21 @@ void HttpServer::stop() {
   context_ = nullptr;
   pending_.clear();
   lws_context_destroy(ctx);
+  close_uv_loop();
+}
+
+// lws closes its libuv handles asynchronously: turn the loop (bounded) until they are all closed,
+// then close it. Nothing else uses this loop.
+void HttpServer::close_uv_loop() {
+  if (!uv_loop_) return;
+  for (int i = 0; i < 1000 && uv_loop_alive(uv_loop_.get()); ++i) uv_run(uv_loop_.get(), UV_RUN_NOWAIT);
+  uv_source_.reset();
+  if (uv_loop_close(uv_loop_.get()) != 0) {
+    log("http")->warn("libuv loop still had open handles at shutdown");
+    (void)uv_loop_.release();  // leak it rather than free memory libuv still points into
+    return;
+  }
+  uv_loop_.reset();
 }
 
 int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {

@@ -4,6 +4,7 @@
 // upgrades go to the protocols given (the chat hub), whatever subprotocol the browser asks for.
 
 #include <libwebsockets.h>
+#include <uv.h>
 
 #include <functional>
 #include <map>
@@ -40,6 +41,8 @@ using HttpHandler = std::function<void(const HttpRequest&, Respond)>;
 HttpResponse json_response(int status, const std::string& json_body);
 HttpResponse json_error(int status, const std::string& message);
 
+class UvGlibSource;
+
 class HttpServer {
  public:
   HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,
@@ -65,13 +68,17 @@ class HttpServer {
   int on_request(lws* wsi, uint64_t* session);
   int dispatch(lws* wsi, uint64_t id);
   int deliver(lws* wsi, const HttpResponse& r);
+  void close_uv_loop();
 
   EventLoop& loop_;
   HttpConfig config_;
   HttpHandler handler_;
   std::vector<lws_protocols> protocols_;
   lws_context* context_ = nullptr;
-  GMainLoop* loop_ptr_ = nullptr;
+  // libwebsockets runs on this libuv loop, which runs inside the GLib loop (uv_glib_source.h).
+  std::unique_ptr<uv_loop_t> uv_loop_;
+  void* foreign_loop_ = nullptr;
+  std::unique_ptr<UvGlibSource> uv_source_;
   int port_ = 0;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Pending> pending_;
