@@ -4,6 +4,7 @@
 
 #include "livegate/common/log.h"
 #include "livegate/common/redis_keys.h"
+#include "redis_time.h"
 
 namespace livegate::chat {
 
@@ -13,14 +14,13 @@ namespace {
 constexpr size_t kPfaddChunk = 1000;
 
 // KEYS: viewers hash, uniques HLL. ARGV: node id, count, ttl ms.
-// Each field is "count:expires_ms" with the expiry on the Redis clock (TIME is allowed in Redis 7
-// scripts: they replicate their effects, not the script). A field that does not parse is dropped
-// like an expired one. The hash itself expires with its longest-lived field, so a room that every
-// node left uncleanly leaves no key behind; the HLL stays for the broadcast's statistics.
+// Each field is "count:expires_ms" with the expiry on the Redis clock (now_ms, redis_time.h). A
+// field that does not parse is dropped like an expired one. The hash itself expires with its
+// longest-lived field, so a room that every node left uncleanly leaves no key behind; the HLL stays
+// for the broadcast's statistics.
 const RedisScript& report_script() {
-  static const RedisScript script(R"LUA(
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  static const RedisScript script(std::string(kRedisNowMs) + R"LUA(
+local now = now_ms()
 local own = math.max(tonumber(ARGV[2]) or 0, 0)
 local latest = now + tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f:%.0f', own, latest))

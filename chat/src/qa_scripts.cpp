@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "redis_time.h"
+
 namespace livegate::chat::qa_scripts {
 
 namespace {
@@ -39,22 +41,21 @@ end
 )LUA";
 
 std::string with_prelude(const char* body) {
-  return std::string(kPrelude) + body;
+  return std::string(kRedisNowMs) + kPrelude + body;
 }
 
 }  // namespace
 
 const RedisScript& ask() {
-  // The time comes from Redis (TIME is allowed in Redis 7 scripts, which replicate their effects)
-  // so questions asked on different nodes carry timestamps from one clock.
+  // The time comes from Redis (now_ms, redis_time.h) so questions asked on different nodes carry
+  // timestamps from one clock.
   static const RedisScript script(with_prelude(R"LUA(
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[1]) then return {'qa_full'} end
 local seq = redis.call('INCR', KEYS[3])
 if seq >= SEQ_LIMIT then return {'qa_full'} end
-local t = redis.call('TIME')
 local q = {type = 'question', id = 'q' .. seq, text = ARGV[5],
            user = {id = ARGV[2], name = ARGV[3], role = ARGV[4]},
-           ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), votes = 0, answered = false}
+           ts = now_ms(), votes = 0, answered = false}
 local json = save(q)
 redis.call('PUBLISH', KEYS[4], json)
 return {'ok', json}

@@ -35,8 +35,8 @@ inline std::string slow_mark(const std::string& id, const std::string& user) {
 
 // Keynote Q&A (chat/qa_board): qa is a hash id -> question JSON (votes and answered included, so
 // one HGET is the whole question); qa:rank a sorted set whose score orders the board (see
-// chat/src/qa_scripts.cpp); qa:seq the counter behind the ids "q<n>"; qa:voters:<qid> the set of user ids
-// that voted for one question, so a removal drops its voters with one DEL.
+// chat/src/qa_scripts.cpp); qa:seq the counter behind the ids "q<n>"; qa:voters:<qid> the set
+// of user ids that voted for one question, so a removal drops its voters with one DEL.
 inline std::string qa(const std::string& id) { return key(id, "qa"); }
 inline std::string qa_rank(const std::string& id) { return key(id, "qa:rank"); }
 inline std::string qa_seq(const std::string& id) { return key(id, "qa:seq"); }
