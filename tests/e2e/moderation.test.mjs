@@ -143,6 +143,8 @@ check('slow mode 10 s: the viewer sends one line, the next is refused with a cou
 
   await mod.getByTestId('slow-select').selectOption('0');
   await indicator.waitFor({ state: 'hidden', timeout: 5000 });
+  await send.filter({ hasText: /^Send$/ }).waitFor({ timeout: 2000 });  // no need to wait it out
+  assert.equal(await send.isDisabled(), false);
 });
 
 check('mute 5 min: the viewer waits with a countdown; Undo lets them chat again', { timeout: 15000 }, async () => {

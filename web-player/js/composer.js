@@ -12,6 +12,7 @@ export class Composer {
     this.button = button;
     this.removedBox = removed;
     this.until = 0;      // Date.now() ms until which sending waits
+    this.reason = null;
     this.timer = 0;
     this.unsent = null;  // the last line sent, until it comes back or is refused
     this.removed = false;
@@ -43,17 +44,24 @@ export class Composer {
     this.unsent = null;
   }
 
-  // Sending waits ms (the later of this and any wait already running).
-  hold(ms) {
+  // Sending waits ms (the later of this and any wait already running). reason: what the wait is
+  // for (slow_mode, rate_limited, muted), so that lifting that rule can end it (releaseIf).
+  hold(ms, reason = null) {
     const until = Date.now() + Math.max(0, Number(ms) || 0);
     if (until <= this.until) return;
     this.until = until;
+    this.reason = reason;
     this.tick();
   }
 
   release() {
     this.until = 0;
+    this.reason = null;
     this.tick();
+  }
+
+  releaseIf(reason) {
+    if (this.reason === reason) this.release();
   }
 
   // The box is an alert region that is always in the page and empty until now: filling it is

@@ -132,6 +132,8 @@ export class QaPanel {
 
   // An error frame that answers one of our Q&A requests.
   refused(error) {
+    // already_voted and answered may carry the question as it stands: show that.
+    if (error.question && typeof error.question === 'object') this.update(error.question);
     const q = this.pendingVote && this.questions.get(this.pendingVote);
     switch (error.code) {
       case 'unsupported':

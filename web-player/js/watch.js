@@ -153,7 +153,7 @@ const socket = new RoomSocket(broadcastId, {
     if (Array.isArray(room.questions)) qa.snapshot(room.questions);
     composer.release();
     if (user?.muted_ms > 0) {
-      composer.hold(user.muted_ms);
+      composer.hold(user.muted_ms, 'muted');
       chat.showNotice(t('error.muted', waitText(user.muted_ms)));
     }
     showProducts(room.products ?? [], room.stock, room.sold);
@@ -171,7 +171,10 @@ const socket = new RoomSocket(broadcastId, {
         if (lineMenu.isOpen && !lineMenu.trigger?.isConnected) lineMenu.close(false);  // its line is gone
         break;
       case 'pinned_message': pinned.set(e.line ?? null); break;
-      case 'slow': slowMode.set(e.seconds); break;
+      case 'slow':
+        slowMode.set(e.seconds);
+        if (!(e.seconds > 0)) composer.releaseIf('slow_mode');  // off: the next line may go now
+        break;
       case 'banned': onBanned(e); break;
       case 'unbanned': onUnbanned(e); break;
       case 'question': qa.update(e); break;
@@ -228,7 +231,7 @@ function onError(error) {
       socket.restart();
       return;
     default:
-      if (WAIT_ERRORS.has(error.code)) composer.hold(error.retry_after_ms ?? 1000);
+      if (WAIT_ERRORS.has(error.code)) composer.hold(error.retry_after_ms ?? 1000, error.code);
       if (recent && last.type === 'chat') composer.refused();
       chat.showNotice(errorText(error));
   }
@@ -269,7 +272,7 @@ function onBanned(e) {
   const seconds = Number(e.seconds) || 0;
   if (e.user === me.id) {
     if (seconds > 0) {
-      composer.hold(seconds * 1000);
+      composer.hold(seconds * 1000, 'muted');
       chat.showNotice(t('error.muted', waitText(seconds * 1000)));
     } else {
       removed();
@@ -285,7 +288,7 @@ function onBanned(e) {
 
 function onUnbanned(e) {
   if (e.user === me.id) {
-    composer.release();
+    composer.releaseIf('muted');
     chat.showNotice(t('chat.unmuted'));
     return;
   }
