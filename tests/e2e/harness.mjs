@@ -7,6 +7,7 @@
 //   ... page.goto(`${server.baseUrl}/watch/my-test`) ...
 //   await browser.close(); await server.stop();
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -174,11 +175,19 @@ export function configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot, 
   ].filter((line) => line !== '').join('\n') + '\n';
 }
 
+// The auth section for a server whose seller API and chat tokens are on (fresh secrets per run).
+function authYaml(sellerToken) {
+  return ['auth:', `  seller_token: ${q(sellerToken)}`, `  jwt_secret: ${q(randomBytes(32).toString('hex'))}`, ''].join('\n');
+}
+
 // Starts redis-server and livegate (process.env.LIVEGATE_BIN, default build/livegate) serving
 // the given broadcasts. Resolves when GET /healthz answers 200. extraYaml: more top-level
-// config sections (e.g. "chat:\n  history_on_join: 5"). Returns
-// { baseUrl, httpPort, redisPort, rtmpPort, dir, config, log(), stop() }.
-export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '' } = {}) {
+// config sections (e.g. "chat:\n  history_on_join: 5"). auth: turn on the seller API and chat
+// tokens (see chatToken). Returns
+// { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log(), stop() }.
+export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '', auth = false } = {}) {
+  const sellerToken = auth ? `e2e-seller-${randomBytes(12).toString('hex')}` : null;
+  if (auth) extraYaml = `${extraYaml.trimEnd()}\n${authYaml(sellerToken)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'livegate-e2e-'));
   const lines = [];
   const children = [];
@@ -213,12 +222,25 @@ export async function startLivegate(broadcasts = [broadcast()], { extraYaml = ''
       if (exited(livegate)) throw fatal(`livegate (${bin}) is not running`);
       return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200;
     }, HEALTH_TIMEOUT_MS, `livegate GET /healthz on port ${httpPort}`);
-    return { baseUrl, httpPort, redisPort, rtmpPort, dir, config, log, stop };
+    return { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log, stop };
   } catch (e) {
     await stop();
     e.message += `\n--- livegate and redis output ---\n${log()}`;
     throw e;
   }
+}
+
+// A chat token for staff, from the seller API (the server needs startLivegate(..., { auth: true })):
+// POST /api/broadcasts/{id}/tokens. Open the viewer page with `#token=${token}` to use it.
+export async function chatToken(server, broadcastId, { role = 'moderator', name = 'Mia' } = {}) {
+  const response = await fetch(`${server.baseUrl}/api/broadcasts/${encodeURIComponent(broadcastId)}/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.sellerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ role, name }),
+  });
+  const body = await response.json();
+  if (response.status !== 201 || !body.token) throw new Error(`token for ${role} ${name}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  return body.token;
 }
 
 // Debian's Chromium (never a downloaded browser), headless.

@@ -67,6 +67,7 @@ check('the live video plays: currentTime passes 3 s', { timeout: 35000 }, async 
   const t = await pageA.evaluate(() => document.querySelector('[data-testid=video]').currentTime);
   assert.ok(t > 3, `currentTime ${t}`);
   await pageA.getByText('LIVE', { exact: true }).waitFor({ timeout: 2000 });
+  assert.equal(await pageA.getByTestId('qa').isVisible(), false, 'a sale has a shop, no Q&A panel');
 });
 
 check('a chat line from one viewer appears for the other, always as text', { timeout: 15000 }, async () => {
