@@ -5,7 +5,7 @@
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, broadcast, chatToken, trackFailures } from './harness.mjs';
+import { startLivegate, launchChromium, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, lineIn, say, lineAction, connected } from './chat-pages.mjs';
 
 const sale = broadcast({ id: 'e2e-resume', title: 'Washington apple harvest sale', seller: 'Test Orchard' });
@@ -31,13 +31,7 @@ before(async () => {
   }
 }, { timeout: 30000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server) {
-    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
-    await server.stop();
-  }
-});
+after(() => teardown(browser, server, run));
 
 check('a guest keeps their id across a reload: their own lines still say "you"', { timeout: 15000 }, async () => {
   const ann = await pages.open('Ann', { name: 'Ann', video: false });

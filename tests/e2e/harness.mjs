@@ -270,6 +270,15 @@ export function screenshotPath(name) {
 // Tests that remember whether one failed, so after() can print the servers' output only then:
 //   const run = trackFailures();  run.check('name', { timeout }, async () => { ... });
 //   after(() => { if (run.failed) console.error(server.log()); });
+// Closes the browser and stops the server, printing the server's log when a test failed.
+export async function teardown(browser, server, run) {
+  await browser?.close().catch(() => {});
+  if (server) {
+    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
+    await server.stop();
+  }
+}
+
 export function trackFailures() {
   const run = {
     failed: false,

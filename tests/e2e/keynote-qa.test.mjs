@@ -3,7 +3,7 @@
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures } from './harness.mjs';
+import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, connected } from './chat-pages.mjs';
 
 const keynote = broadcast({
@@ -51,13 +51,7 @@ before(async () => {
   }
 }, { timeout: 30000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server) {
-    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
-    await server.stop();
-  }
-});
+after(() => teardown(browser, server, run));
 
 check('a keynote shows questions instead of the shop', { timeout: 15000 }, async () => {
   const page = await pages.open('first', { video: false });

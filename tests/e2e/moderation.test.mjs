@@ -5,7 +5,7 @@
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures } from './harness.mjs';
+import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, DESKTOP, PHONE, lineIn, say, lineAction } from './chat-pages.mjs';
 
 const sale = broadcast({ id: 'e2e-moderation', title: 'Washington apple harvest sale', seller: 'Test Orchard' });
@@ -33,13 +33,7 @@ before(async () => {
   }
 }, { timeout: 30000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server) {
-    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
-    await server.stop();
-  }
-});
+after(() => teardown(browser, server, run));
 
 check('a staff link: the token leaves the address bar, the page shows the moderator tools', { timeout: 10000 }, async () => {
   assert.equal(new URL(mod.url()).hash, '', 'no token in the address bar');

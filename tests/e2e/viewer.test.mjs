@@ -2,7 +2,7 @@
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures } from './harness.mjs';
+import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures, teardown } from './harness.mjs';
 
 const sale = broadcast({
   products: [
@@ -52,13 +52,7 @@ before(async () => {
   }
 }, { timeout: 45000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server) {
-    if (run.failed) console.error(`--- livegate and redis output ---\n${server.log()}\n--- end ---`);
-    await server.stop();
-  }
-});
+after(() => teardown(browser, server, run));
 
 check('the live video plays: currentTime passes 3 s', { timeout: 35000 }, async () => {
   await pageA.getByTestId('video').waitFor();

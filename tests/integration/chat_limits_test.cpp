@@ -25,7 +25,7 @@ class SlowConsumer : public ChatRoomFixture {
  protected:
   std::string chat_yaml() const override {
     return "chat:\n  messages_per_minute: 0\n  frames_per_second: 10000\n  frames_burst: 10000\n"
-           "  max_send_queue_bytes: 262144\n";
+           "  max_send_queue_bytes: 1048576\n";
   }
 };
 
