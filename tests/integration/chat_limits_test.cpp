@@ -25,7 +25,7 @@ class SlowConsumer : public ChatRoomFixture {
  protected:
   std::string chat_yaml() const override {
     return "chat:\n  messages_per_minute: 0\n  frames_per_second: 10000\n  frames_burst: 10000\n"
-           "  max_send_queue_bytes: 1048576\n";
+           "  max_send_queue_bytes: 4194304\n";
   }
 };
 
@@ -111,13 +111,13 @@ TEST_F(SlowConsumer, IsClosedWhileTheOthersKeepReceiving) {
   slow->send_text(R"({"type":"hello","name":"Slow"})");
   auto talker = guest("Talker");
   // The kernel takes a few MB first (loopback send buffers autotune up to tcp_wmem's max), so
-  // talk until the server gives up on Slow: at most 20,000 lines of ~500 bytes, or 30 s, at a
+  // talk until the server gives up on Slow: at most 40,000 lines of ~500 bytes, or 30 s, at a
   // pace a healthy viewer keeps up with.
   std::atomic<bool> stop{false};
   std::atomic<int> sent{0};
   std::thread sender([&] {
     const std::string text(480, 'x');
-    for (int i = 0; i < 20000 && !stop; ++i) {
+    for (int i = 0; i < 40000 && !stop; ++i) {
       talker->send_text(json{{"type", "chat"}, {"text", text + std::to_string(i)}}.dump());
       sent = i + 1;
       if (i % 20 == 19) {  // ~2,000 lines (1 MB) a second; the talker reads like any viewer
