@@ -21,16 +21,9 @@ make_clip "$WORK/clip.flv" 30 3000 60
 
 # --- livegate ---
 start_redis
-HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-cat > "$WORK/livegate.yaml" <<YAML
-http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
-ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}
-redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
-media: {root: $WORK/media, segment_seconds: 2, record: false, max_files: 1000}  # keep the first segment (x264's SEI)
-log: {level: warn}
-broadcasts:
-  - {id: abr, title: ABR bench, stream_key: bench-abr-key-1234, source: {type: none}, abr: [720p, 480p, 360p]}
-YAML
+# max_files: keep the first segment (x264's SEI)
+livegate_config ', segment_seconds: 2, max_files: 1000' \
+  '  - {id: abr, title: ABR bench, stream_key: bench-abr-key-1234, source: {type: none}, abr: [720p, 480p, 360p]}'
 ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
 LG=$!
 PIDS+=($LG)

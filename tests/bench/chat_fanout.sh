@@ -49,16 +49,8 @@ ADDR=0  # each server gets its own loopback source addresses: no TIME_WAIT left 
 for server in $SERVERS; do
   case $server in
     livegate)
-      HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-      cat > "$WORK/livegate.yaml" <<YAML
-http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
-ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}
-redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
-media: {root: $WORK/media, record: false}
-log: {level: warn}
-broadcasts:
-  - {id: bench, title: Chat fan-out bench, stream_key: "", source: {type: none}}
-YAML
+      livegate_config '' \
+        '  - {id: bench, title: Chat fan-out bench, stream_key: "", source: {type: none}}'
       ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
       PID=$!; PIDS+=($PID)
       wait_http "http://127.0.0.1:$HTTP_PORT/healthz"

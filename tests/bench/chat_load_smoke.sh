@@ -9,16 +9,8 @@ LIVEGATE="${2:-build/livegate}"
 source tests/bench/lib.sh
 
 start_redis
-HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-cat > "$WORK/livegate.yaml" <<YAML
-http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
-ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}
-redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
-media: {root: $WORK/media, record: false}
-log: {level: warn}
-broadcasts:
-  - {id: smoke, title: chat_load smoke, stream_key: "", source: {type: none}}
-YAML
+livegate_config '' \
+  '  - {id: smoke, title: chat_load smoke, stream_key: "", source: {type: none}}'
 "$LIVEGATE" --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/healthz"

@@ -35,16 +35,8 @@ median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : int((a[NR/
 # --- livegate: one broadcast waiting for a publisher; each trial is a fresh publish after the
 # previous broadcast ended (grace 1 s, no fallback), so every trial starts a new timeline.
 start_redis
-HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
-cat > "$WORK/livegate.yaml" <<YAML
-http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
-ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}
-redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
-media: {root: $WORK/media, segment_seconds: 1, reconnect_grace_seconds: 1, record: false}
-log: {level: warn}
-broadcasts:
-  - {id: first, title: First segment, stream_key: bench-first-key, source: {type: none}}
-YAML
+livegate_config ', segment_seconds: 1, reconnect_grace_seconds: 1' \
+  '  - {id: first, title: First segment, stream_key: bench-first-key, source: {type: none}}'
 ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/healthz"

@@ -41,3 +41,18 @@ start_redis() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >/dev/null &
   PIDS+=($!)
 }
+
+# Writes $WORK/livegate.yaml for a loopback livegate on free ports (sets HTTP_PORT, RTMP_PORT)
+# against start_redis's server: livegate_config '<media: settings>' '<broadcasts list, YAML>'
+livegate_config() {
+  HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
+  cat > "$WORK/livegate.yaml" <<YAML
+http: {bind: 127.0.0.1, port: $HTTP_PORT, web_root: web-player}
+ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_enabled: false}
+redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
+media: {root: $WORK/media, record: false$1}
+log: {level: warn}
+broadcasts:
+$2
+YAML
+}
