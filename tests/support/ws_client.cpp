@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 namespace livegate::testing {
@@ -78,11 +79,13 @@ bool WsClient::connect(int port, const std::string& path) {
 }
 
 bool WsClient::read_more(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  if (left.count() <= 0) return false;
+  // A deadline already past still takes what the kernel holds now, so receive(0ms) drains
+  // without waiting instead of only parsing what was read before.
+  const auto left = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             deadline - std::chrono::steady_clock::now())
+                                             .count());
   pollfd p{fd_, POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+  if (poll(&p, 1, static_cast<int>(left)) <= 0) return false;
   char buf[65536];
   ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
   if (n <= 0) {
