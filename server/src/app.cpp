@@ -91,7 +91,8 @@ int run_app(const Config& config) {
   EventLoop loop;
   std::unique_ptr<EmbeddedRedis> embedded;
   if (config.redis.embedded) {
-    embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir);
+    embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir,
+                                               config.redis.appendfsync);
     std::string error;
     if (!embedded->start(&error)) {
       log("redis")->critical("{}", error);

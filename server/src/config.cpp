@@ -243,6 +243,11 @@ Config parse(const YAML::Node& root) {
     s.read("unix_socket", c.redis.unix_socket);
     s.read("data_dir", c.redis.data_dir);
     s.read("server_binary", c.redis.server_binary);
+    s.read("appendfsync", c.redis.appendfsync);
+    if (c.redis.appendfsync != "always" && c.redis.appendfsync != "everysec" &&
+        c.redis.appendfsync != "no") {
+      s.fail("appendfsync", "must be 'always', 'everysec' or 'no'");
+    }
   }
   {
     Section s(top.child("media"), "media");

@@ -65,6 +65,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);
   EXPECT_EQ(file.redis.data_dir, code.redis.data_dir);
+  EXPECT_EQ(file.redis.appendfsync, code.redis.appendfsync);
   EXPECT_EQ(file.media.root, code.media.root);
   EXPECT_EQ(file.media.segment_seconds, code.media.segment_seconds);
   EXPECT_EQ(file.media.playlist_length, code.media.playlist_length);
@@ -122,6 +123,13 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_NE(error_of("http: [1, 2\n").find("YAML syntax error at line"), std::string::npos);
   EXPECT_EQ(error_of("- 1\n"), "the config must be a mapping");
   EXPECT_EQ(error_of("http: 5\n"), "http must be a mapping");
+  EXPECT_EQ(error_of("redis:\n  appendfsync: sometimes\n"),
+            "redis.appendfsync must be 'always', 'everysec' or 'no'");
+}
+
+TEST(Config, EmbeddedRedisFsyncsBeforeReplyingByDefault) {
+  EXPECT_EQ(load_config_text("").redis.appendfsync, "always");
+  EXPECT_EQ(load_config_text("redis:\n  appendfsync: everysec\n").redis.appendfsync, "everysec");
 }
 
 TEST(Config, BroadcastErrors) {

@@ -64,6 +64,11 @@ struct RedisConfig {
   std::string unix_socket;
   std::string data_dir = "var/redis";
   std::string server_binary = "redis-server";
+  // Embedded Redis: when the AOF is fsynced. "always": before a reply leaves Redis, so an
+  // acknowledged order survives a crash of Redis or of the machine (batched buys keep it cheap).
+  // "everysec": a machine crash can lose the last second or two of acknowledged orders, and so
+  // can a crash of Redis alone while a slow disk makes it postpone its AOF writes.
+  std::string appendfsync = "always";
 };
 
 struct MediaConfig {

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Buy-now throughput against the Redis ceiling, in one run on one Redis. For each AOF fsync
+# policy (always, then everysec):
+#   1. a fresh redis-server on a free port with AOF on (appendonly yes, that appendfsync);
+#   2. its unpipelined EVALSHA ceiling: redis-benchmark -P 1 -c 50 calling a one-buy copy of the
+#      buy script (below), each call a new key (__rand_int__);
+#   3. livegate on it with one broadcast whose product has 10 M in stock, and buy_load:
+#      CONNECTIONS WebSocket buyers clicking (a) as fast as the acks allow, IN_FLIGHT unanswered
+#      per connection, then (b) at a fixed total rate (default: 2x the ceiling just measured);
+#   4. after each run, redis-cli checks: stock >= 0, stock + sold = initial, new XLEN of the
+#      orders stream = ok acks.
+# Prints a markdown table. Loopback only, free ports, bounded in time; everything is stopped.
+#   tests/bench/buy_orders.sh                                   # 2,000 buyers, 10 s windows
+#   CONNECTIONS=200 DURATION=3 FSYNC_MODES=always tests/bench/buy_orders.sh   # a quick try
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CONNECTIONS="${CONNECTIONS:-2000}"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-3}"
+IN_FLIGHT="${IN_FLIGHT:-1}"          # closed-loop run: unanswered clicks per buyer
+RATE="${RATE:-}"                     # fixed-rate run, clicks/s; empty: 2x the ceiling
+RATE_IN_FLIGHT="${RATE_IN_FLIGHT:-4}"
+FSYNC_MODES="${FSYNC_MODES:-always everysec}"
+BENCH_REQUESTS="${BENCH_REQUESTS:-200000}"
+STOCK=10000000   # the most a product may hold (config limit)
+LOAD=build/tests/bench/buy_load
+ROOM=buybench
+SKU=bench-sku
+PRICE=3499
+
+source tests/bench/lib.sh
+
+[ -x "$LOAD" ] && [ -x build/livegate ] || { echo "buy_orders: build first (scripts/build)" >&2; exit 1; }
+command -v redis-benchmark >/dev/null && command -v jq >/dev/null ||
+  { echo "buy_orders: needs redis-benchmark (redis-tools) and jq" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"
+
+wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; return 1; }
+stop() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
+
+# One buy through the buy script, as one call. It mirrors commerce/src/buy_script.cpp's work for
+# ONE click: idempotency check, stock check and decrement, sold, GMV, XADD of the order, HSET of
+# the key, and the stock event the real script publishes once per touched sku per call. Keep it
+# in step with that file: the ratio below is only fair while both do the same work per buy.
+# KEYS: stock, sold, gmv, orders, idem, events; ARGV: now, key, sku, qty, price, user.
+ONE_BUY_LUA='
+local stock_key, sold_key, gmv_key, orders_key, idem_key, events = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local now, key, sku, qty, price, user = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local previous = redis.call("HGET", idem_key, key)
+local remaining = tonumber(redis.call("HGET", stock_key, sku))
+if previous then
+  local sold = tonumber(redis.call("HGET", sold_key, sku)) or 0
+  return {"duplicate", previous, remaining or 0, sold}
+elseif remaining == nil or qty == nil or qty < 1 or price == nil then
+  return {"invalid", "", 0, 0}
+elseif remaining < qty then
+  local sold = tonumber(redis.call("HGET", sold_key, sku)) or 0
+  return {"sold_out", "", remaining, sold}
+end
+remaining = redis.call("HINCRBY", stock_key, sku, -qty)
+local sold = redis.call("HINCRBY", sold_key, sku, qty)
+redis.call("INCRBY", gmv_key, qty * price)
+local id = redis.call("XADD", orders_key, "*", "key", key, "sku", sku, "qty", qty,
+                      "price_cents", price, "amount_cents", qty * price, "user", user, "ts", now)
+redis.call("HSET", idem_key, key, id)
+redis.call("PUBLISH", events, cjson.encode({type = "stock", sku = sku, remaining = remaining, sold = sold}))
+return {"ok", id, remaining, sold}
+'
+
+# ceiling mode: redis-benchmark's EVALSHA calls/s into $WORK/ceiling-$mode, checked like a run.
+ceiling() {
+  local c='lg:{ceiling}'
+  rcli hset "$c:stock" "$SKU" "$STOCK" >/dev/null
+  rcli hset "$c:sold" "$SKU" 0 >/dev/null
+  local sha
+  sha=$(rcli script load "$ONE_BUY_LUA")
+  redis-benchmark -p "$REDIS_PORT" -P 1 -c 50 -n "$BENCH_REQUESTS" -r 1000000000 --csv \
+    evalsha "$sha" 6 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" "$c:events" \
+    "$(date +%s%3N)" "bk__rand_int__" "$SKU" 1 "$PRICE" "bu__rand_int__" > "$WORK/ceiling-$1.csv"
+  # Second line, second column: requests per second.
+  tail -n 1 "$WORK/ceiling-$1.csv" | cut -d, -f2 | tr -d '"' > "$WORK/ceiling-$1"
+  local stock sold xlen
+  stock=$(rcli hget "$c:stock" "$SKU"); sold=$(rcli hget "$c:sold" "$SKU"); xlen=$(rcli xlen "$c:orders")
+  if [ "$stock" -lt 0 ] || [ $((stock + sold)) -ne "$STOCK" ] || [ "$xlen" -ne "$sold" ]; then
+    echo "buy_orders: the one-buy script broke its invariants: stock $stock sold $sold xlen $xlen" >&2
+  fi
+  echo "$1: EVALSHA ceiling $(cat "$WORK/ceiling-$1") calls/s ($xlen orders written)" >&2
+}
+
+script_calls() {  # EVAL + EVALSHA calls the Redis has answered so far
+  rcli info commandstats | awk -F'[:=,]' '/^cmdstat_eval(sha)?:/{n += $3} END{print n + 0}'
+}
+
+# run name buy_load-args...: the tool's JSON plus the Redis checks in $WORK/name.json
+run_load() {
+  local name=$1; shift
+  local xlen0 calls0
+  xlen0=$(rcli xlen "lg:{$ROOM}:orders"); calls0=$(script_calls)
+  echo "$name: $(cut -d' ' -f1-3 /proc/loadavg) load average before" >&2
+  timeout $((60 + ${WARMUP%.*} + ${DURATION%.*} + 60)) "$LOAD" --json --port "$HTTP_PORT" \
+    --room "$ROOM" --sku "$SKU" --connections "$CONNECTIONS" --duration "$DURATION" \
+    --warmup "$WARMUP" --connect-rate 2000 --connect-timeout 60 --first-address "$ADDR" \
+    --server-pid "$LIVEGATE_PID" --aux-pid "$REDIS_PID" "$@" > "$WORK/$name.load.json" || true
+  ADDR=$((ADDR + CONNECTIONS / 100 + 10))  # fresh source addresses: no TIME_WAIT from the last run
+  local stock sold xlen calls
+  stock=$(rcli hget "lg:{$ROOM}:stock" "$SKU"); sold=$(rcli hget "lg:{$ROOM}:sold" "$SKU")
+  xlen=$(rcli xlen "lg:{$ROOM}:orders"); calls=$(script_calls)
+  jq --argjson stock "$stock" --argjson sold "$sold" --argjson initial "$STOCK" \
+    --argjson new_orders $((xlen - xlen0)) --argjson calls $((calls - calls0)) \
+    --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    '. + {redis: {stock: $stock, sold: $sold, initial: $initial, new_orders: $new_orders,
+                  script_calls: $calls},
+          oversell_ok: ($stock >= 0 and $stock + $sold == $initial and $new_orders == .acks.ok),
+          loadavg_after: $load}' "$WORK/$name.load.json" > "$WORK/$name.json" ||
+    echo '{}' > "$WORK/$name.json"
+}
+
+ADDR=0
+for mode in $FSYNC_MODES; do
+  mkdir -p "$WORK/redis-$mode"
+  start_redis --appendonly yes --appendfsync "$mode" --dir "$WORK/redis-$mode"
+  wait_port "$REDIS_PORT"
+  ceiling "$mode"
+  livegate_config '' "  - id: $ROOM
+    title: Buy-now bench
+    stream_key: \"\"
+    source: {type: none}
+    products:
+      - {sku: $SKU, title: Bench item, price_cents: $PRICE, stock: $STOCK}" \
+    'chat: {frames_per_second: 100000, frames_burst: 100000}'
+  ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate-$mode.log" 2>&1 &
+  LIVEGATE_PID=$!; PIDS+=($LIVEGATE_PID)
+  wait_http "http://127.0.0.1:$HTTP_PORT/healthz"
+  run_load "$mode-max" --in-flight "$IN_FLIGHT"
+  rate="${RATE:-$(awk -v c="$(cat "$WORK/ceiling-$mode")" 'BEGIN{printf "%d", 2 * c}')}"
+  run_load "$mode-rate" --rate "$rate" --in-flight "$RATE_IN_FLIGHT"
+  stop "$LIVEGATE_PID"
+  rcli info persistence | grep -E '^aof_delayed_fsync' > "$WORK/persistence-$mode" || true
+  stop "$REDIS_PID"
+done
+
+echo "### Buy-now: $CONNECTIONS WebSocket buyers in one room, one product, 1 unit per click, ${DURATION} s after ${WARMUP} s warm-up; Redis 7 with AOF on"
+echo
+echo "| Redis appendfsync | run | buyers | clicks sent/s | orders acked/s (ok) | Redis EVALSHA ceiling, calls/s (redis-benchmark -P 1 -c 50) | ratio | buys per script call | ack p50 ms | p99 ms | max ms | errors | unanswered | stock >= 0, stock + sold = initial, new orders = ok acks | livegate CPU % | redis CPU % | load tool CPU % |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for mode in $FSYNC_MODES; do
+  ceil="$(cat "$WORK/ceiling-$mode" 2>/dev/null || echo 0)"
+  for run in max rate; do
+    f="$WORK/$mode-$run.json"
+    if [ ! -s "$f" ] || [ "$(jq 'has("orders_per_s")' "$f")" != true ]; then
+      echo "| $mode | $run | failed: no result | | | | | | | | | | | | | | |"; continue
+    fi
+    jq -r --arg mode "$mode" --argjson ceil "$ceil" '
+      "| \($mode) | \(if .mode == "rate" then "fixed \(.rate_offered) clicks/s, \(.in_flight) in flight" else "as fast as acks allow, \(.in_flight) in flight" end) | \(.connections_established)/\(.connections_requested) | \(.clicks_sent_per_s) | \(.orders_per_s) | \($ceil) | \(if $ceil > 0 then (.orders_per_s / $ceil * 100 | round / 100) else "n/a" end)x | \(if .redis.script_calls > 0 then ((.acks.ok + .acks.sold_out) / .redis.script_calls * 10 | round / 10) else "n/a" end) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.errors) | \(.unanswered) | \(if .oversell_ok then "yes (stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders)" else "**NO**: stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders, \(.acks.ok) ok acks" end) | \(.server_cpu_pct) | \(.aux_cpu_pct) | \(.load_tool_cpu_pct) |"' "$f"
+  done
+done
+echo
+echo "Load average (1/5/15 min) after each run: $(for m in $FSYNC_MODES; do for r in max rate; do printf '%s-%s %s; ' "$m" "$r" "$(jq -r '.loadavg_after // ""' "$WORK/$m-$r.json" 2>/dev/null)"; done; done)"
+echo "Redis AOF writes postponed behind a slow fsync: $(for m in $FSYNC_MODES; do printf '%s %s; ' "$m" "$(cut -d: -f2 "$WORK/persistence-$m" 2>/dev/null | tr -d '\r')"; done)"
+echo "Goals (issue 6): orders acked/s >= 2x the unpipelined EVALSHA ceiling (batching); 0 oversell; p99 ack < 50 ms."
+for mode in $FSYNC_MODES; do
+  for run in max rate; do
+    [ -s "$WORK/$mode-$run.json" ] && jq -c --arg r "$mode-$run" '{run: $r, acks, error_codes, errors_without_key, closes_by_server, connect_errors, unknown_key, skipped_busy, received_mib, batch_frames, redis}' "$WORK/$mode-$run.json" >&2
+  done
+done
