@@ -6,7 +6,9 @@
 #      buy script (below), each call a new key (__rand_int__);
 #   3. livegate on it with one broadcast whose product has 10 M in stock, and buy_load:
 #      CONNECTIONS WebSocket buyers clicking (a) as fast as the acks allow, IN_FLIGHT unanswered
-#      per connection, then (b) at a fixed total rate (default: 2x the ceiling just measured);
+#      per connection, then at fixed total rates: (b) the goal, 2x the ceiling just measured
+#      (RATE overrides), and (c) half of what (a) reached, for the latency of a load the node
+#      carries (LOW_RATE overrides);
 #   4. after each run, redis-cli checks: stock >= 0, stock + sold = initial, new XLEN of the
 #      orders stream = ok acks.
 # Prints a markdown table. Loopback only, free ports, bounded in time; everything is stopped.
@@ -19,6 +21,7 @@ DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-3}"
 IN_FLIGHT="${IN_FLIGHT:-1}"          # closed-loop run: unanswered clicks per buyer
 RATE="${RATE:-}"                     # fixed-rate run, clicks/s; empty: 2x the ceiling
+LOW_RATE="${LOW_RATE:-}"             # second fixed-rate run; empty: half the closed-loop orders/s
 RATE_IN_FLIGHT="${RATE_IN_FLIGHT:-4}"
 FSYNC_MODES="${FSYNC_MODES:-always everysec}"
 BENCH_REQUESTS="${BENCH_REQUESTS:-200000}"
@@ -76,42 +79,47 @@ ceiling() {
   rcli hset "$c:sold" "$SKU" 0 >/dev/null
   local sha
   sha=$(rcli script load "$ONE_BUY_LUA")
+  local calls0 usec0
+  calls0=$(script_calls); usec0=$(script_usec)
   redis-benchmark -p "$REDIS_PORT" -P 1 -c 50 -n "$BENCH_REQUESTS" -r 1000000000 --csv \
     evalsha "$sha" 6 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" "$c:events" \
     "$(date +%s%3N)" "bk__rand_int__" "$SKU" 1 "$PRICE" "bu__rand_int__" > "$WORK/ceiling-$1.csv"
   # Second line, second column: requests per second.
   tail -n 1 "$WORK/ceiling-$1.csv" | cut -d, -f2 | tr -d '"' > "$WORK/ceiling-$1"
+  awk -v u=$(($(script_usec) - usec0)) -v c=$(($(script_calls) - calls0)) \
+    'BEGIN{printf "%.1f", c ? u / c : 0}' > "$WORK/ceiling-$1.usec"
   local stock sold xlen
   stock=$(rcli hget "$c:stock" "$SKU"); sold=$(rcli hget "$c:sold" "$SKU"); xlen=$(rcli xlen "$c:orders")
   if [ "$stock" -lt 0 ] || [ $((stock + sold)) -ne "$STOCK" ] || [ "$xlen" -ne "$sold" ]; then
     echo "buy_orders: the one-buy script broke its invariants: stock $stock sold $sold xlen $xlen" >&2
   fi
-  echo "$1: EVALSHA ceiling $(cat "$WORK/ceiling-$1") calls/s ($xlen orders written)" >&2
+  echo "$1: EVALSHA ceiling $(cat "$WORK/ceiling-$1") calls/s ($xlen orders written, $(cat "$WORK/ceiling-$1.usec") us in Redis per call)" >&2
 }
 
-script_calls() {  # EVAL + EVALSHA calls the Redis has answered so far
-  rcli info commandstats | awk -F'[:=,]' '/^cmdstat_eval(sha)?:/{n += $3} END{print n + 0}'
-}
+# EVAL + EVALSHA calls the Redis has answered so far, and the microseconds it spent in them.
+script_calls() { rcli info commandstats | awk -F'[:=,]' '/^cmdstat_eval(sha)?:/{n += $3} END{print n + 0}'; }
+script_usec() { rcli info commandstats | awk -F'[:=,]' '/^cmdstat_eval(sha)?:/{n += $5} END{print n + 0}'; }
 
 # run name buy_load-args...: the tool's JSON plus the Redis checks in $WORK/name.json
 run_load() {
   local name=$1; shift
-  local xlen0 calls0
-  xlen0=$(rcli xlen "lg:{$ROOM}:orders"); calls0=$(script_calls)
+  local xlen0 calls0 usec0
+  xlen0=$(rcli xlen "lg:{$ROOM}:orders"); calls0=$(script_calls); usec0=$(script_usec)
   echo "$name: $(cut -d' ' -f1-3 /proc/loadavg) load average before" >&2
   timeout $((60 + ${WARMUP%.*} + ${DURATION%.*} + 60)) "$LOAD" --json --port "$HTTP_PORT" \
     --room "$ROOM" --sku "$SKU" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup "$WARMUP" --connect-rate 2000 --connect-timeout 60 --first-address "$ADDR" \
     --server-pid "$LIVEGATE_PID" --aux-pid "$REDIS_PID" "$@" > "$WORK/$name.load.json" || true
   ADDR=$((ADDR + CONNECTIONS / 100 + 10))  # fresh source addresses: no TIME_WAIT from the last run
-  local stock sold xlen calls
+  local stock sold xlen calls usec
   stock=$(rcli hget "lg:{$ROOM}:stock" "$SKU"); sold=$(rcli hget "lg:{$ROOM}:sold" "$SKU")
-  xlen=$(rcli xlen "lg:{$ROOM}:orders"); calls=$(script_calls)
+  xlen=$(rcli xlen "lg:{$ROOM}:orders"); calls=$(script_calls); usec=$(script_usec)
   jq --argjson stock "$stock" --argjson sold "$sold" --argjson initial "$STOCK" \
     --argjson new_orders $((xlen - xlen0)) --argjson calls $((calls - calls0)) \
+    --argjson usec $((usec - usec0)) \
     --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
     '. + {redis: {stock: $stock, sold: $sold, initial: $initial, new_orders: $new_orders,
-                  script_calls: $calls},
+                  script_calls: $calls, script_usec: $usec},
           oversell_ok: ($stock >= 0 and $stock + $sold == $initial and $new_orders == .acks.ok),
           loadavg_after: $load}' "$WORK/$name.load.json" > "$WORK/$name.json" ||
     echo '{}' > "$WORK/$name.json"
@@ -136,6 +144,8 @@ for mode in $FSYNC_MODES; do
   run_load "$mode-max" --in-flight "$IN_FLIGHT"
   rate="${RATE:-$(awk -v c="$(cat "$WORK/ceiling-$mode")" 'BEGIN{printf "%d", 2 * c}')}"
   run_load "$mode-rate" --rate "$rate" --in-flight "$RATE_IN_FLIGHT"
+  low="${LOW_RATE:-$(jq '(.orders_per_s // 0) / 2 | floor | if . < 1 then 1 else . end' "$WORK/$mode-max.json")}"
+  run_load "$mode-low" --rate "$low" --in-flight "$RATE_IN_FLIGHT"
   stop "$LIVEGATE_PID"
   rcli info persistence | grep -E '^aof_delayed_fsync' > "$WORK/persistence-$mode" || true
   stop "$REDIS_PID"
@@ -143,25 +153,26 @@ done
 
 echo "### Buy-now: $CONNECTIONS WebSocket buyers in one room, one product, 1 unit per click, ${DURATION} s after ${WARMUP} s warm-up; Redis 7 with AOF on"
 echo
-echo "| Redis appendfsync | run | buyers | clicks sent/s | orders acked/s (ok) | Redis EVALSHA ceiling, calls/s (redis-benchmark -P 1 -c 50) | ratio | buys per script call | ack p50 ms | p99 ms | max ms | errors | unanswered | stock >= 0, stock + sold = initial, new orders = ok acks | livegate CPU % | redis CPU % | load tool CPU % |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| Redis appendfsync | run | buyers | clicks sent/s | orders acked/s (ok) | Redis EVALSHA ceiling, calls/s (redis-benchmark -P 1 -c 50) | ratio | buys per script call | us in Redis per buy (ceiling: per call) | ack p50 ms | p99 ms | max ms | errors | unanswered | stock >= 0, stock + sold = initial, new orders = ok acks | livegate CPU % | redis CPU % | load tool CPU % | livegate CPU us per order |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for mode in $FSYNC_MODES; do
   ceil="$(cat "$WORK/ceiling-$mode" 2>/dev/null || echo 0)"
-  for run in max rate; do
+  ceil_usec="$(cat "$WORK/ceiling-$mode.usec" 2>/dev/null || echo 0)"
+  for run in max rate low; do
     f="$WORK/$mode-$run.json"
     if [ ! -s "$f" ] || [ "$(jq 'has("orders_per_s")' "$f")" != true ]; then
-      echo "| $mode | $run | failed: no result | | | | | | | | | | | | | | |"; continue
+      echo "| $mode | $run | failed: no result | | | | | | | | | | | | | | | | |"; continue
     fi
-    jq -r --arg mode "$mode" --argjson ceil "$ceil" '
-      "| \($mode) | \(if .mode == "rate" then "fixed \(.rate_offered) clicks/s, \(.in_flight) in flight" else "as fast as acks allow, \(.in_flight) in flight" end) | \(.connections_established)/\(.connections_requested) | \(.clicks_sent_per_s) | \(.orders_per_s) | \($ceil) | \(if $ceil > 0 then (.orders_per_s / $ceil * 100 | round / 100) else "n/a" end)x | \(if .redis.script_calls > 0 then ((.acks.ok + .acks.sold_out) / .redis.script_calls * 10 | round / 10) else "n/a" end) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.errors) | \(.unanswered) | \(if .oversell_ok then "yes (stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders)" else "**NO**: stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders, \(.acks.ok) ok acks" end) | \(.server_cpu_pct) | \(.aux_cpu_pct) | \(.load_tool_cpu_pct) |"' "$f"
+    jq -r --arg mode "$mode" --arg run "$run" --argjson ceil "$ceil" --argjson ceil_usec "$ceil_usec" '
+      "| \($mode) | \(if $run == "rate" then "fixed \(.rate_offered) clicks/s (2x the ceiling), \(.in_flight) in flight" elif $run == "low" then "fixed \(.rate_offered) clicks/s (half the closed-loop rate), \(.in_flight) in flight" else "as fast as acks allow, \(.in_flight) in flight" end) | \(.connections_established)/\(.connections_requested) | \(.clicks_sent_per_s) | \(.orders_per_s) | \($ceil) | \(if $ceil > 0 then (.orders_per_s / $ceil * 100 | round / 100) else "n/a" end)x | \(if .redis.script_calls > 0 then ((.acks.ok + .acks.sold_out) / .redis.script_calls * 10 | round / 10) else "n/a" end) | \(if (.acks.ok + .acks.sold_out) > 0 then (.redis.script_usec / (.acks.ok + .acks.sold_out) * 10 | round / 10) else "n/a" end) (\($ceil_usec)) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.max) | \(.errors) | \(.unanswered) | \(if .oversell_ok then "yes (stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders)" else "**NO**: stock \(.redis.stock), sold \(.redis.sold), +\(.redis.new_orders) orders, \(.acks.ok) ok acks" end) | \(.server_cpu_pct) | \(.aux_cpu_pct) | \(.load_tool_cpu_pct) | \(if .orders_per_s > 0 then (.server_cpu_pct * 10000 / .orders_per_s | round) else "n/a" end) |"' "$f"
   done
 done
 echo
-echo "Load average (1/5/15 min) after each run: $(for m in $FSYNC_MODES; do for r in max rate; do printf '%s-%s %s; ' "$m" "$r" "$(jq -r '.loadavg_after // ""' "$WORK/$m-$r.json" 2>/dev/null)"; done; done)"
+echo "Load average (1/5/15 min) after each run: $(for m in $FSYNC_MODES; do for r in max rate low; do printf '%s-%s %s; ' "$m" "$r" "$(jq -r '.loadavg_after // ""' "$WORK/$m-$r.json" 2>/dev/null)"; done; done)"
 echo "Redis AOF writes postponed behind a slow fsync: $(for m in $FSYNC_MODES; do printf '%s %s; ' "$m" "$(cut -d: -f2 "$WORK/persistence-$m" 2>/dev/null | tr -d '\r')"; done)"
 echo "Goals (issue 6): orders acked/s >= 2x the unpipelined EVALSHA ceiling (batching); 0 oversell; p99 ack < 50 ms."
 for mode in $FSYNC_MODES; do
-  for run in max rate; do
+  for run in max rate low; do
     [ -s "$WORK/$mode-$run.json" ] && jq -c --arg r "$mode-$run" '{run: $r, acks, error_codes, errors_without_key, closes_by_server, connect_errors, unknown_key, skipped_busy, received_mib, batch_frames, redis}' "$WORK/$mode-$run.json" >&2
   done
 done
