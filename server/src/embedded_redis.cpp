@@ -16,7 +16,9 @@
 namespace livegate::server {
 
 EmbeddedRedis::EmbeddedRedis(std::string binary, std::string data_dir, std::string appendfsync)
-    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), appendfsync_(std::move(appendfsync)) {}
+    : binary_(std::move(binary)),
+      data_dir_(std::move(data_dir)),
+      appendfsync_(std::move(appendfsync)) {}
 
 EmbeddedRedis::~EmbeddedRedis() { stop(); }
 
@@ -44,13 +46,18 @@ bool EmbeddedRedis::start(std::string* error) {
   // appendfsync always: Redis writes and fsyncs the AOF before it sends the replies of an event
   // loop turn, so an order acknowledged to a buyer is on disk; one fsync covers every buy batch
   // of that turn.
-  std::vector<std::string> args = {program,       "--port",         "0",
-                                   "--unixsocket", socket_path_,    "--unixsocketperm",
-                                   "700",          "--dir",          dir,
-                                   "--appendonly", "yes",            "--appendfsync",
-                                   appendfsync_,   "--save",         "",
-                                   "--daemonize",  "no",             "--logfile",
-                                   dir + "/redis.log"};
+  // clang-format off
+  std::vector<std::string> args = {program,
+                                   "--port", "0",
+                                   "--unixsocket", socket_path_,
+                                   "--unixsocketperm", "700",
+                                   "--dir", dir,
+                                   "--appendonly", "yes",
+                                   "--appendfsync", appendfsync_,
+                                   "--save", "",
+                                   "--daemonize", "no",
+                                   "--logfile", dir + "/redis.log"};
+  // clang-format on
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

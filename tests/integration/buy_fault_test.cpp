@@ -111,7 +111,8 @@ class Buyer {
 
   // Sends each key once more (with its sku) and waits for its answer; a retry answered
   // `unavailable` (Redis not back yet) is sent again after a pause, until the deadline.
-  std::map<std::string, Answer> retry(const std::vector<std::string>& keys, Clock::time_point deadline) {
+  std::map<std::string, Answer> retry(const std::vector<std::string>& keys,
+                                      Clock::time_point deadline) {
     std::map<std::string, Answer> answers;
     for (const auto& key : keys) {
       while (Clock::now() < deadline) {
@@ -132,9 +133,9 @@ class Buyer {
     return answers;
   }
 
-  std::vector<std::string> sent;               // keys clicked in the burst, in order
-  std::map<std::string, std::string> sku_of;   // key -> sku
-  std::map<std::string, Answer> first;         // the burst's answers by key
+  std::vector<std::string> sent;              // keys clicked in the burst, in order
+  std::map<std::string, std::string> sku_of;  // key -> sku
+  std::map<std::string, Answer> first;        // the burst's answers by key
 
  private:
   bool send_buy(const std::string& key, const std::string& sku) {
@@ -245,7 +246,8 @@ class BuyFaults : public ::testing::Test {
     const auto deadline = Clock::now() + 15s;
     std::vector<std::thread> threads;
     for (auto& b : buyers) {
-      threads.emplace_back([&, b = b.get()] { b->burst(kClicks, kWindow, 2ms, acked_ok, deadline); });
+      threads.emplace_back(
+          [&, b = b.get()] { b->burst(kClicks, kWindow, 2ms, acked_ok, deadline); });
     }
     while (acked_ok < ok_before_crash && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
     const int at_crash = acked_ok;
@@ -257,9 +259,10 @@ class BuyFaults : public ::testing::Test {
       answered += static_cast<int>(b->first.size());
       for (const auto& [key, a] : b->first) unavailable += a.code == "unavailable";
     }
-    std::printf("[ figures ] crash after %d ok acks; %d clicks sent, %d answered (%d ok, %d "
-                "unavailable), %d never answered\n",
-                at_crash, sent, answered, acked_ok.load(), unavailable, sent - answered);
+    std::printf(
+        "[ figures ] crash after %d ok acks; %d clicks sent, %d answered (%d ok, %d "
+        "unavailable), %d never answered\n",
+        at_crash, sent, answered, acked_ok.load(), unavailable, sent - answered);
     EXPECT_GE(at_crash, ok_before_crash) << "the burst never got going";
     EXPECT_LT(at_crash, kBuyers * kClicks / 2) << "the crash came too late to be mid-burst";
   }
@@ -292,7 +295,8 @@ class BuyFaults : public ::testing::Test {
         EXPECT_EQ(by_key[key].front().id, a.order_id) << key;
       }
     }
-    for (const auto& [sku, initial] : {std::pair{kScarce, kScarceStock}, std::pair{kPlenty, kPlentyStock}}) {
+    for (const auto& [sku, initial] :
+         {std::pair{kScarce, kScarceStock}, std::pair{kPlenty, kPlentyStock}}) {
       const int64_t stock = view.hget("stock", sku);
       const int64_t sold = view.hget("sold", sku);
       EXPECT_GE(stock, 0) << sku;
@@ -330,18 +334,22 @@ class BuyFaults : public ::testing::Test {
           EXPECT_NE(again.status, "error") << key;
         } else {
           ++retried_open;
-          EXPECT_TRUE(again.status == "ok" || again.status == "duplicate" || again.status == "sold_out")
+          EXPECT_TRUE(again.status == "ok" || again.status == "duplicate" ||
+                      again.status == "sold_out")
               << key << " -> " << again.status << " " << again.code;
           ++open_outcomes[again.status];
-          // Committed before the crash (duplicate) or now (ok): either way one order, checked below.
-          if (again.status == "ok" || again.status == "duplicate") b->first[key] = {"ok", again.order_id, ""};
+          // Committed before the crash (duplicate) or now (ok): either way one order, checked
+          // below.
+          if (again.status == "ok" || again.status == "duplicate")
+            b->first[key] = {"ok", again.order_id, ""};
         }
       }
     }
-    std::printf("[ figures ] retried %zu acknowledged keys and %zu unacknowledged: %zu ok, %zu "
-                "duplicate (committed before the crash), %zu sold_out\n",
-                retried_acked, retried_open, open_outcomes["ok"], open_outcomes["duplicate"],
-                open_outcomes["sold_out"]);
+    std::printf(
+        "[ figures ] retried %zu acknowledged keys and %zu unacknowledged: %zu ok, %zu "
+        "duplicate (committed before the crash), %zu sold_out\n",
+        retried_acked, retried_open, open_outcomes["ok"], open_outcomes["duplicate"],
+        open_outcomes["sold_out"]);
     EXPECT_GT(retried_acked, 0u);
     check_redis("after the retries");
   }
@@ -374,7 +382,8 @@ TEST_F(BuyFaults, RedisKilledMidBurstLosesNoAcknowledgedOrder) {
   retry_and_check(server->port());
   const std::string log = server->log();
   size_t connects = 0;
-  for (size_t at = 0; (at = log.find("redis-commands connected to", at)) != std::string::npos; ++at) {
+  for (size_t at = 0; (at = log.find("redis-commands connected to", at)) != std::string::npos;
+       ++at) {
     ++connects;
   }
   EXPECT_GE(connects, 2u) << "the node never reconnected to the restarted Redis";

@@ -38,8 +38,8 @@ class ChildProcess {
 };
 
 struct RedisOptions {
-  bool appendonly = false;                // AOF in the server's own directory
-  std::string appendfsync = "everysec";   // always | everysec | no (with appendonly)
+  bool appendonly = false;               // AOF in the server's own directory
+  std::string appendfsync = "everysec";  // always | everysec | no (with appendonly)
 };
 
 class RedisServer {

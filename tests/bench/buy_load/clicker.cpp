@@ -77,7 +77,7 @@ struct Clicker::Impl {
   std::vector<std::string> sku_frames;
   size_t welcomed = 0, failed = 0;
   uint64_t window_start = UINT64_MAX, window_end = 0;
-  bool clicking = false;   // new clicks may be sent (t0 .. window_end)
+  bool clicking = false;    // new clicks may be sent (t0 .. window_end)
   bool closed_loop = true;  // each answer sends the next click
   uint64_t sku_turn = 0;
   uint32_t mask_state = 0x9E3779B9u;
@@ -109,7 +109,8 @@ struct Clicker::Impl {
     dst.sin_family = AF_INET;
     dst.sin_port = htons(static_cast<uint16_t>(o.port));
     inet_pton(AF_INET, o.host.c_str(), &dst.sin_addr);
-    if (connect(c.fd, reinterpret_cast<sockaddr*>(&dst), sizeof(dst)) != 0 && errno != EINPROGRESS) {
+    if (connect(c.fd, reinterpret_cast<sockaddr*>(&dst), sizeof(dst)) != 0 &&
+        errno != EINPROGRESS) {
       return fail(i, std::string("connect:") + strerrorname_np(errno));
     }
     c.state = State::connecting;
@@ -198,7 +199,8 @@ struct Clicker::Impl {
         if (c.rx.size() > 16384) fail(i, "bad_upgrade_response");
         return;
       }
-      if (!chat_load::upgrade_accepted(c.rx)) return fail(i, "upgrade_refused:" + c.rx.substr(9, 3));
+      if (!chat_load::upgrade_accepted(c.rx))
+        return fail(i, "upgrade_refused:" + c.rx.substr(9, 3));
       c.rx.erase(0, *head);
       c.state = State::open;
       chat_load::append_client_frame(c.tx, chat_load::kText,
@@ -379,7 +381,8 @@ void Clicker::connect_all() {
     const uint64_t now = now_us();
     if (now >= deadline) break;
     const auto due = std::min<size_t>(
-        s.conns.size(), static_cast<size_t>(static_cast<double>(now - start) / 1e6 * s.o.connect_rate) + 1);
+        s.conns.size(),
+        static_cast<size_t>(static_cast<double>(now - start) / 1e6 * s.o.connect_rate) + 1);
     for (; started < due; ++started) s.start_connection(started);
     s.poll_once(started < s.conns.size() ? 1 : 10);
   }
@@ -455,7 +458,8 @@ void Clicker::run(uint64_t t0, uint64_t window_start, uint64_t window_end, uint6
     int timeout_ms = 5;
     if (!schedule.empty()) {
       const uint64_t next = schedule.top().first;
-      timeout_ms = static_cast<int>(std::clamp<uint64_t>((next - std::min(next, now) + 999) / 1000, 1, 5));
+      timeout_ms =
+          static_cast<int>(std::clamp<uint64_t>((next - std::min(next, now) + 999) / 1000, 1, 5));
     }
     s.poll_once(timeout_ms);
   }

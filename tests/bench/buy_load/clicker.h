@@ -34,7 +34,7 @@ struct ClickResult {
   uint64_t sold_out = 0;
   uint64_t duplicate = 0;
   uint64_t other_status = 0;
-  uint64_t ok_in_window = 0;  // ok acks received inside the window: orders/s
+  uint64_t ok_in_window = 0;               // ok acks received inside the window: orders/s
   std::map<std::string, uint64_t> errors;  // error frames answering a click, by code
   std::map<std::string, uint64_t> errors_without_key;
   uint64_t unknown_key = 0;  // an answer to no click of ours

@@ -25,7 +25,9 @@ double round_to(double v, int digits) {
   return std::round(v * f) / f;
 }
 
-double ms(uint64_t us) { return round_to(static_cast<double>(us) / 1000.0, 2); }
+double ms(uint64_t us) {
+  return round_to(static_cast<double>(us) / 1000.0, 2);
+}
 
 bool raise_open_files(uint64_t needed) {
   rlimit lim{};

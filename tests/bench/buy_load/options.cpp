@@ -50,7 +50,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_option("--path", o.path, "Request path (default /ws/<room>)");
   app.add_option("--sku", o.skus, "Product(s) to buy, clicks spread round-robin")
       ->capture_default_str();
-  app.add_option("--qty", o.qty, "Units per click")->capture_default_str()->check(CLI::Range(1, 100));
+  app.add_option("--qty", o.qty, "Units per click")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   app.add_option("-n,--connections", o.connections, "WebSocket connections (buyers)")
       ->capture_default_str()
       ->check(CLI::Range(1u, kMaxConnections));
