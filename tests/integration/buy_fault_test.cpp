@@ -264,7 +264,7 @@ class BuyFaults : public ::testing::Test {
         "unavailable), %d never answered\n",
         at_crash, sent, answered, acked_ok.load(), unavailable, sent - answered);
     EXPECT_GE(at_crash, ok_before_crash) << "the burst never got going";
-    EXPECT_LT(at_crash, kBuyers * kClicks / 2) << "the crash came too late to be mid-burst";
+    EXPECT_LT(at_crash, kBuyers * kClicks) << "the crash came after the burst, not in it";
   }
 
   // What Redis holds agrees with what buyers were told, and the tally adds up.
