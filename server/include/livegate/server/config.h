@@ -111,6 +111,8 @@ struct ChatConfig {
 struct CommerceConfig {
   int max_qty_per_order = 10;  // default for products that do not set their own
   size_t max_batch = 64;
+  // Prices are USD cents; shoppers who read Chinese also see CNY at this rate (0: no CNY).
+  double cny_per_usd = 7.1;
 };
 
 struct BroadcastConfig {
@@ -127,6 +129,8 @@ struct BroadcastConfig {
   // Optional ABR ladder, highest rung first: every source (publisher, test source, slate) is
   // decoded once and encoded per rung. Empty: pushed H.264/AAC passes through untouched.
   std::vector<streaming::Rendition> abr;
+  // The catalog the broadcast starts with: `products` plus those of `products_file` (.json or
+  // .csv, relative to the config file). Seeds Redis once; later edits live in Redis.
   std::vector<commerce::Product> products;
 };
 
@@ -151,7 +155,8 @@ class ConfigError : public std::runtime_error {
 Config load_config_file(const std::string& path);
 // One broadcast from YAML or JSON text (JSON is YAML), with the same checks as the config file.
 BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce);
-Config load_config_text(const std::string& yaml_text);
+// files_dir: where relative file names in the config (products_file) are found.
+Config load_config_text(const std::string& yaml_text, const std::string& files_dir = ".");
 
 chat::HubLimits hub_limits(const ChatConfig& c);
 
