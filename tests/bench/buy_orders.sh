@@ -3,7 +3,8 @@
 # policy (always, then everysec):
 #   1. a fresh redis-server on a free port with AOF on (appendonly yes, that appendfsync);
 #   2. its unpipelined EVALSHA ceiling: redis-benchmark -P 1 -c 50 calling a one-buy copy of the
-#      buy script (below), each call a new key (__rand_int__);
+#      buy script (below), each call a new key (__rand_int__); then, the same way, the real buy
+#      script with 1 buy per call (a check of the copy) and with BATCH buys per call;
 #   3. livegate on it with one broadcast whose product has 10 M in stock, and buy_load:
 #      CONNECTIONS WebSocket buyers clicking (a) as fast as the acks allow, IN_FLIGHT unanswered
 #      per connection, then at fixed total rates: (b) the goal, 2x the ceiling just measured
@@ -45,46 +46,66 @@ stop() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 50); do kill -0 "$1" 2>
 rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
 
 # One buy through the buy script, as one call. It mirrors commerce/src/buy_script.cpp's work for
-# ONE click: idempotency check, stock check and decrement, sold, GMV, XADD of the order, HSET of
-# the key, and the stock event the real script publishes once per touched sku per call. Keep it
-# in step with that file: the ratio below is only fair while both do the same work per buy.
-# KEYS: stock, sold, gmv, orders, idem, events; ARGV: now, key, sku, qty, price, user.
+# ONE click without a deal: the idempotency check on (user, key), the product's terms, stock and
+# sold, the per-buyer limit, the stock decrement, sold, XADD of the order, HSET of the key, GMV,
+# the dashboard counters and the stock event the real script writes once per call. Keep it in step
+# with that file: the ratio below is only fair while both do the same work for one buy (the
+# "real script, 1 buy per call" figure printed under the table is the check).
+# KEYS: stock, sold, gmv, orders, idem, events, terms, bought, stats, clickers, buyers
+# ARGV: key, sku, qty, user
 ONE_BUY_LUA='
 local stock_key, sold_key, gmv_key, orders_key, idem_key, events = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local now, key, sku, qty, price, user = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-local previous = redis.call("HGET", idem_key, key)
-local remaining = tonumber(redis.call("HGET", stock_key, sku))
-if previous then
-  local sold = tonumber(redis.call("HGET", sold_key, sku)) or 0
-  return {"duplicate", previous, remaining or 0, sold}
-elseif remaining == nil or qty == nil or qty < 1 or price == nil then
-  return {"invalid", "", 0, 0}
-elseif remaining < qty then
-  local sold = tonumber(redis.call("HGET", sold_key, sku)) or 0
-  return {"sold_out", "", remaining, sold}
+local terms_key, bought_key, stats_key, clickers_key, buyers_key = KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local key, sku, qty, user = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local minute = tostring(math.floor(now / 60000))
+redis.call("HINCRBY", stats_key, "clicks", 1)
+redis.call("HINCRBY", stats_key, "clicks:" .. minute, 1)
+redis.call("PFADD", clickers_key, user)
+local idem_field = user .. "|" .. key
+local previous = redis.call("HGET", idem_key, idem_field)
+local terms = redis.call("HGET", terms_key, sku)
+local remaining = tonumber(redis.call("HGET", stock_key, sku)) or 0
+local sold = tonumber(redis.call("HGET", sold_key, sku)) or 0
+if previous then return {"duplicate", previous, remaining, sold, 0} end
+if not terms then return {"unknown_sku", "", 0, 0, 0} end
+local price, max_qty, per_buyer = string.match(terms, "^(%d+):(%d+):(%d+)$")
+price, max_qty, per_buyer = tonumber(price), tonumber(max_qty), tonumber(per_buyer)
+local buyer_field = sku .. "|" .. user
+if qty == nil or qty < 1 or qty > max_qty then return {"bad_qty", "", remaining, sold, max_qty} end
+if per_buyer > 0 then
+  local had = tonumber(redis.call("HGET", bought_key, buyer_field)) or 0
+  if had + qty > per_buyer then return {"limit_reached", "", remaining, sold, math.max(0, per_buyer - had)} end
 end
+if remaining < qty then return {"sold_out", "", remaining, sold, 0} end
 remaining = redis.call("HINCRBY", stock_key, sku, -qty)
-local sold = redis.call("HINCRBY", sold_key, sku, qty)
+sold = redis.call("HINCRBY", sold_key, sku, qty)
+if per_buyer > 0 then redis.call("HINCRBY", bought_key, buyer_field, qty) end
+local id = redis.call("XADD", orders_key, "*", "key", key, "user", user, "sku", sku, "qty", qty,
+                      "price_cents", price, "amount_cents", qty * price, "ts", now)
+redis.call("HSET", idem_key, idem_field, id)
 redis.call("INCRBY", gmv_key, qty * price)
-local id = redis.call("XADD", orders_key, "*", "key", key, "sku", sku, "qty", qty,
-                      "price_cents", price, "amount_cents", qty * price, "user", user, "ts", now)
-redis.call("HSET", idem_key, key, id)
+redis.call("HINCRBY", stats_key, "orders:" .. minute, 1)
+redis.call("HINCRBY", stats_key, "units:" .. minute, qty)
+redis.call("HINCRBY", stats_key, "gmv:" .. minute, qty * price)
+redis.call("PFADD", buyers_key, user)
 redis.call("PUBLISH", events, cjson.encode({type = "stock", sku = sku, remaining = remaining, sold = sold}))
-return {"ok", id, remaining, sold}
+return {"ok", id, remaining, sold, 0}
 '
 
 # ceiling mode: redis-benchmark's EVALSHA calls/s into $WORK/ceiling-$mode, checked like a run.
 ceiling() {
   local c='lg:{ceiling}'
-  rcli hset "$c:stock" "$SKU" "$STOCK" >/dev/null
-  rcli hset "$c:sold" "$SKU" 0 >/dev/null
+  setup_sku "$c"
   local sha
   sha=$(rcli script load "$ONE_BUY_LUA")
   local calls0 usec0 cpu0
   calls0=$(script_calls); usec0=$(script_usec); cpu0=$(cpu_seconds "$REDIS_PID")
   redis-benchmark -p "$REDIS_PORT" -P 1 -c 50 -n "$BENCH_REQUESTS" -r 1000000000 --csv \
-    evalsha "$sha" 6 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" "$c:events" \
-    "$(date +%s%3N)" "bk__rand_int__" "$SKU" 1 "$PRICE" "bu__rand_int__" > "$WORK/ceiling-$1.csv"
+    evalsha "$sha" 11 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" "$c:events" "$c:terms" \
+    "$c:bought" "$c:stats" "$c:clickers" "$c:buyers" \
+    "bk__rand_int__" "$SKU" 1 "bu__rand_int__" > "$WORK/ceiling-$1.csv"
   # Second line, second column: requests per second.
   tail -n 1 "$WORK/ceiling-$1.csv" | cut -d, -f2 | tr -d '"' > "$WORK/ceiling-$1"
   awk -v u=$(($(script_usec) - usec0)) -v c=$(($(script_calls) - calls0)) \
@@ -100,34 +121,43 @@ ceiling() {
   echo "$1: EVALSHA ceiling $(cat "$WORK/ceiling-$1") calls/s ($xlen orders written, $(cat "$WORK/ceiling-$1.usec") us in Redis per call)" >&2
 }
 
-# batched mode: Redis alone running the real buy script (read from commerce/src/buy_script.cpp,
-# so always the current one) with BATCH buys per call, as livegate's order desk sends them; the
-# orders/s Redis could take if the WebSocket side kept up. Result in $WORK/batched-$mode.
+# batched mode batch: Redis alone running the real buy script (read from
+# commerce/src/buy_script.cpp, so always the current one) with `batch` buys per call, as
+# livegate's order desk sends them: the orders/s Redis could take if the WebSocket side kept up.
+# With batch 1 it checks the one-buy copy above. Result in $WORK/batched-$mode-$batch.
 batched() {
-  local lua c='lg:{batched}'
+  local lua c="lg:{batched$2}"
   lua=$(awk '/buy_script\(\)/{f=1} f && /R"LUA\(/{p=1; sub(/.*R"LUA\(/,"")} p && /\)LUA"/{exit} p{print}' \
         commerce/src/buy_script.cpp)
-  echo "n/a" > "$WORK/batched-$1"
+  echo "n/a" > "$WORK/batched-$1-$2"
   [ -n "$lua" ] || { echo "buy_orders: buy script not found in commerce/src/buy_script.cpp" >&2; return; }
-  rcli hset "$c:stock" "$SKU" "$STOCK" >/dev/null
-  rcli hset "$c:sold" "$SKU" 0 >/dev/null
+  setup_sku "$c"
   local sha args=() calls0 usec0 xlen calls usec rps
   sha=$(rcli script load "$lua")
-  for _ in $(seq 1 "$BATCH"); do args+=("bb__rand_int__" "$SKU" 1 "$PRICE" "bu__rand_int__"); done
+  # ARGV per buy: key, sku, qty, user, deal ('' = none); KEYS as buy_script_keys() lists them.
+  for _ in $(seq 1 "$2"); do args+=("bb__rand_int__" "$SKU" 1 "bu__rand_int__" ""); done
   calls0=$(script_calls); usec0=$(script_usec)
-  redis-benchmark -p "$REDIS_PORT" -P 1 -c 50 -n $((BENCH_REQUESTS / 32)) -r 1000000000 --csv \
-    evalsha "$sha" 6 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" "$c:events" \
-    "$(date +%s%3N)" "${args[@]}" > "$WORK/batched-$1.csv"
-  rps=$(tail -n 1 "$WORK/batched-$1.csv" | cut -d, -f2 | tr -d '"')
+  redis-benchmark -p "$REDIS_PORT" -P 1 -c 50 -n $(($2 > 1 ? BENCH_REQUESTS / 32 : BENCH_REQUESTS / 2)) \
+    -r 1000000000 --csv evalsha "$sha" 13 "$c:stock" "$c:sold" "$c:gmv" "$c:orders" "$c:idem" \
+    "$c:events" "$c:terms" "$c:bought" "$c:deal:terms" "$c:deal:left" "$c:stats" "$c:clickers" \
+    "$c:buyers" "${args[@]}" > "$WORK/batched-$1-$2.csv"
+  rps=$(tail -n 1 "$WORK/batched-$1-$2.csv" | cut -d, -f2 | tr -d '"')
   calls=$(($(script_calls) - calls0)); usec=$(($(script_usec) - usec0)); xlen=$(rcli xlen "$c:orders")
   # The script's argument layout may change under us: count only what became orders.
-  if [ "$xlen" -lt $((calls * BATCH * 9 / 10)) ]; then
-    echo "buy_orders: the batched buy script made $xlen orders from $calls calls of $BATCH: layout changed?" >&2
+  if [ "$xlen" -lt $((calls * $2 * 9 / 10)) ]; then
+    echo "buy_orders: the real buy script made $xlen orders from $calls calls of $2: layout changed?" >&2
     return
   fi
-  awk -v r="$rps" -v b="$BATCH" -v u="$usec" -v x="$xlen" \
-    'BEGIN{printf "%d orders/s (%.1f us in Redis per buy)", r * b, u / x}' > "$WORK/batched-$1"
-  echo "$1: batched $(cat "$WORK/batched-$1")" >&2
+  awk -v r="$rps" -v b="$2" -v u="$usec" -v x="$xlen" \
+    'BEGIN{printf "%d orders/s (%.1f us in Redis per buy)", r * b, u / x}' > "$WORK/batched-$1-$2"
+  echo "$1: real script, $2 per call: $(cat "$WORK/batched-$1-$2")" >&2
+}
+
+# A product with stock STOCK and the terms the buy script reads (price:max_qty:per_buyer).
+setup_sku() {
+  rcli hset "$1:stock" "$SKU" "$STOCK" >/dev/null
+  rcli hset "$1:sold" "$SKU" 0 >/dev/null
+  rcli hset "$1:terms" "$SKU" "$PRICE:10:0" >/dev/null
 }
 
 # EVAL + EVALSHA calls the Redis has answered so far, and the microseconds it spent in them.
@@ -165,7 +195,8 @@ for mode in $FSYNC_MODES; do
   start_redis --appendonly yes --appendfsync "$mode" --dir "$WORK/redis-$mode"
   wait_port "$REDIS_PORT"
   ceiling "$mode"
-  batched "$mode"
+  batched "$mode" 1
+  batched "$mode" "$BATCH"
   livegate_config '' "  - id: $ROOM
     title: Buy-now bench
     stream_key: \"\"
@@ -206,7 +237,7 @@ done
 echo
 echo "Load average (1/5/15 min) after each run: $(for m in $FSYNC_MODES; do for r in max rate low; do printf '%s-%s %s; ' "$m" "$r" "$(jq -r '.loadavg_after // ""' "$WORK/$m-$r.json" 2>/dev/null)"; done; done)"
 for mode in $FSYNC_MODES; do
-  echo "- Redis alone, appendfsync $mode: one buy per call (the ceiling) $(cat "$WORK/ceiling-$mode" 2>/dev/null) calls/s, $(cat "$WORK/ceiling-$mode.usec" 2>/dev/null) us in Redis per call; the real buy script with $BATCH buys per call: $(cat "$WORK/batched-$mode" 2>/dev/null)."
+  echo "- Redis alone, appendfsync $mode: one buy per call (the ceiling) $(cat "$WORK/ceiling-$mode" 2>/dev/null) calls/s, $(cat "$WORK/ceiling-$mode.usec" 2>/dev/null) us in Redis per call; the real buy script with 1 buy per call: $(cat "$WORK/batched-$mode-1" 2>/dev/null); with $BATCH buys per call: $(cat "$WORK/batched-$mode-$BATCH" 2>/dev/null)."
 done
 echo "Redis AOF writes postponed behind a slow fsync: $(for m in $FSYNC_MODES; do printf '%s %s; ' "$m" "$(cut -d: -f2 "$WORK/persistence-$m" 2>/dev/null | tr -d '\r')"; done)"
 echo "Goals (issue 6): orders acked/s >= 2x the unpipelined EVALSHA ceiling (batching); 0 oversell; p99 ack < 50 ms."
