@@ -338,6 +338,14 @@ void Hub::on_room_event(const std::string& room, std::string_view event_json) {
     }
   } else if (event_json.find(R"("type":"banned")") != std::string_view::npos) {
     apply_ban(room, event_json);
+  } else if (event_json.find(R"("type":"stock")") != std::string_view::npos ||
+             event_json.find(R"("type":"deal_stock")") != std::string_view::npos) {
+    auto j = nlohmann::json::parse(event_json, nullptr, false);
+    const char* key_field = j.is_object() && j.contains("sku") ? "sku" : "id";
+    if (j.is_object() && j[key_field].is_string()) {
+      it->second->set_latest(j["type"].get<std::string>() + ":" + j[key_field].get<std::string>(), std::move(e));
+      return schedule_flush(room);
+    }
   }
   it->second->add_event(std::move(e));
   schedule_flush(room);
@@ -345,15 +353,20 @@ void Hub::on_room_event(const std::string& room, std::string_view event_json) {
 
 void Hub::schedule_flush(const std::string& room) {
   auto it = rooms_.find(room);
-  if (it == rooms_.end() || it->second->flush_timer().active()) return;
+  if (it == rooms_.end()) return;
+  Room& r = *it->second;
+  // Stock figures alone wait for the tally pace; anything else brings a slow flush forward.
+  const bool slow = r.only_latest_pending();
+  if (r.flush_timer().active() && (slow || !r.slow_flush())) return;
+  r.flush_timer().cancel();
   // Flush at once when the room was quiet, else at the end of the current interval: the
   // first event of a burst is not delayed and a busy room gets one frame per interval.
-  const auto since = std::chrono::steady_clock::now() - it->second->last_flush();
-  const auto wait = since >= limits_.flush_interval
-                        ? std::chrono::milliseconds(0)
-                        : std::chrono::duration_cast<std::chrono::milliseconds>(
-                              limits_.flush_interval - since);
-  it->second->flush_timer() = loop_.after(wait, [this, room] { flush(room); });
+  const auto interval = slow ? limits_.tally_interval : limits_.flush_interval;
+  const auto since = std::chrono::steady_clock::now() - r.last_flush();
+  const auto wait = since >= interval ? std::chrono::milliseconds(0)
+                                      : std::chrono::duration_cast<std::chrono::milliseconds>(interval - since);
+  r.slow_flush() = slow;
+  r.flush_timer() = loop_.after(wait, [this, room] { flush(room); });
 }
 
 void Hub::flush(const std::string& room) {

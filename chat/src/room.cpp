@@ -28,6 +28,8 @@ Batch Room::take_batch() {
   Batch b;
   b.events = std::move(pending_);
   pending_.clear();
+  for (auto& [key, e] : latest_) b.events.push_back(std::move(e));
+  latest_.clear();
   b.frame = make_frame(batch_payload(b.events));
   last_flush_ = std::chrono::steady_clock::now();
   return b;

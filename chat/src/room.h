@@ -3,6 +3,7 @@
 // A flush serialises the pending events once into a batch frame that every member gets.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,7 +38,11 @@ class Room {
   const std::set<uint64_t>& members() const { return members_; }
 
   void add_event(RoomEvent e) { pending_.push_back(std::move(e)); }
-  bool has_pending() const { return !pending_.empty(); }
+  // A latest-value event (stock of a sku): replaces the one waiting under the same key.
+  void set_latest(std::string key, RoomEvent e) { latest_[std::move(key)] = std::move(e); }
+  bool has_pending() const { return !pending_.empty() || !latest_.empty(); }
+  // Only latest-value events wait: they may go out at the slower tally pace.
+  bool only_latest_pending() const { return pending_.empty() && !latest_.empty(); }
   // Takes the pending events as one batch.
   Batch take_batch();
 
@@ -51,14 +56,18 @@ class Room {
   const Presence& presence() const { return presence_; }
 
   Timer& flush_timer() { return flush_timer_; }
+  // Whether the scheduled flush is a slow (tally-paced) one that a regular event may bring forward.
+  bool& slow_flush() { return slow_flush_; }
   std::chrono::steady_clock::time_point last_flush() const { return last_flush_; }
 
  private:
   std::string id_;
   std::set<uint64_t> members_;
   std::vector<RoomEvent> pending_;
+  std::map<std::string, RoomEvent> latest_;
   Presence presence_;
   Timer flush_timer_;
+  bool slow_flush_ = false;
   std::chrono::steady_clock::time_point last_flush_{};
 };
 

@@ -296,6 +296,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range<size_t>("max_frame_bytes", c.chat.max_frame_bytes, 256, 1 << 20);
     s.read_range<size_t>("max_send_queue_bytes", c.chat.max_send_queue_bytes, 4096, 64 << 20);
     s.read_range("flush_interval_ms", c.chat.flush_interval_ms, 1, 1000);
+    s.read_range("tally_interval_ms", c.chat.tally_interval_ms, 1, 10000);
     s.read_range<size_t>("history_on_join", c.chat.history_on_join, 0, 1000);
     s.read_range<size_t>("history_maxlen", c.chat.history_maxlen, 100, 10'000'000);
     s.read_range<size_t>("resume_max_lines", c.chat.resume_max_lines, 1, 100'000);
@@ -397,6 +398,7 @@ chat::HubLimits hub_limits(const ChatConfig& c) {
   l.max_frame_bytes = c.max_frame_bytes;
   l.max_send_queue_bytes = c.max_send_queue_bytes;
   l.flush_interval = std::chrono::milliseconds(c.flush_interval_ms);
+  l.tally_interval = std::chrono::milliseconds(std::max(c.tally_interval_ms, c.flush_interval_ms));
   l.history_on_join = c.history_on_join;
   l.resume_max_lines = c.resume_max_lines;
   l.max_connections = c.max_connections;

@@ -209,3 +209,35 @@ TEST_F(Shop, DashboardCountsTapsClicksAndOrders) {
   ASSERT_FALSE(stats["minutes"].empty());
   EXPECT_EQ(stats["minutes"].back()["orders"], 1);
 }
+
+TEST_F(Shop, StockFiguresReachViewersAtTheTallyPaceLatestOnly) {
+  auto watcher = guest("Wat", nullptr, 1);
+  auto buyer = join({{"guest", "tally-buyer-secret"}});
+  // 20 orders, each settled in its own script call (one click at a time): 20 stock events.
+  for (int i = 0; i < 20; ++i) {
+    buyer->send_text(json{{"type", "buy"}, {"sku", "honeycrisp-10lb"}, {"key", "tally-key-" + std::to_string(i)}}.dump());
+    ASSERT_EQ(next_of_type(*buyer, "order")["status"], "ok");
+  }
+  // The watcher gets few stock-carrying frames (chat.tally_interval_ms 500), the last one final.
+  int frames = 0;
+  json last;
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = watcher->receive(200ms);
+    if (!m) continue;
+    auto j = json::parse(*m, nullptr, false);
+    if (!j.is_object() || j["type"] != "batch") continue;
+    bool has_stock = false;
+    for (auto& e : j["events"]) {
+      if (e["type"] == "stock") {
+        EXPECT_FALSE(has_stock) << "one figure per sku per frame";
+        has_stock = true;
+        last = e;
+      }
+    }
+    frames += has_stock;
+  }
+  EXPECT_EQ(last["remaining"], 0);
+  EXPECT_EQ(last["sold"], 20);
+  EXPECT_LE(frames, 8) << "20 settled buys in well under 4 s: at most ~2 stock frames a second";
+}

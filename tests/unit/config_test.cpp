@@ -86,6 +86,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.chat.max_frame_bytes, code.chat.max_frame_bytes);
   EXPECT_EQ(file.chat.max_send_queue_bytes, code.chat.max_send_queue_bytes);
   EXPECT_EQ(file.chat.flush_interval_ms, code.chat.flush_interval_ms);
+  EXPECT_EQ(file.chat.tally_interval_ms, code.chat.tally_interval_ms);
   EXPECT_EQ(file.chat.history_on_join, code.chat.history_on_join);
   EXPECT_EQ(file.chat.history_maxlen, code.chat.history_maxlen);
   EXPECT_EQ(file.commerce.max_qty_per_order, code.commerce.max_qty_per_order);

@@ -33,6 +33,11 @@ struct HubLimits {
   size_t max_frame_bytes = 8192;               // larger client frames get an error and are dropped
   size_t max_send_queue_bytes = 1024 * 1024;   // per connection, past it: close 4008
   std::chrono::milliseconds flush_interval{100};
+  // Stock figures are latest-value events: only the newest per sku (or deal) is kept, and a
+  // batch carrying nothing else goes out at most this often. During a buying burst every
+  // settled batch publishes stock; without this each viewer would get a frame every
+  // flush_interval just for counters.
+  std::chrono::milliseconds tally_interval{500};
   size_t history_on_join = 50;                 // chat lines in the welcome snapshot
   size_t resume_max_lines = 500;               // a resume missing more gets a snapshot instead
   size_t max_connections = 15000;              // on this node; past it: close 4429

@@ -92,6 +92,7 @@ struct ChatConfig {
   size_t max_frame_bytes = 8192;
   size_t max_send_queue_bytes = 1024 * 1024;
   int flush_interval_ms = 100;
+  int tally_interval_ms = 500;  // stock-only batches at most this often (latest figure per sku)
   size_t history_on_join = 50;
   size_t history_maxlen = 10000;
   size_t resume_max_lines = 500;
