@@ -13,6 +13,7 @@
 #include "livegate/chat/presence.h"
 #include "livegate/chat/qa_board.h"
 #include "livegate/commerce/order_desk.h"
+#include "livegate/commerce/order_webhooks.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
 #include "livegate/common/redis_client.h"
@@ -143,6 +144,13 @@ int run_app(const Config& config) {
 
   if (!open_shops(loop, orders, config)) return 1;
   for (const auto& b : config.broadcasts) hub.open_room(b.id);
+  // Orders to the seller's system, at least once; several nodes share the work per broadcast.
+  std::unique_ptr<commerce::OrderWebhooks> webhooks;
+  if (config.webhooks.enabled()) {
+    webhooks = std::make_unique<commerce::OrderWebhooks>(loop, redis, config.webhooks,
+                                                         node_name(config.chat.node_id));
+    for (const auto& b : config.broadcasts) webhooks->watch(b.id);
+  }
 
   RouteDeps deps{{broadcasts, orders, hub, redis}, config.http, config.media};
   HttpServer http(
@@ -235,7 +243,8 @@ int run_app(const Config& config) {
                   .config = config,
                   .keys_changed = [&] { if (srt) srt->set_keys(media.stream_keys()); },
                   .rtmp_port = [&] { return rtmp ? rtmp->port() : 0; },
-                  .srt_port = [&] { return srt ? srt->port() : 0; }};
+                  .srt_port = [&] { return srt ? srt->port() : 0; },
+                  .opened = [&](const std::string& id) { if (webhooks) webhooks->watch(id); }};
   deps.admin = &admin;
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
