@@ -103,6 +103,16 @@ size_t OrderWebhooks::capacity() const {
   return used < config_.batch ? config_.batch - used : 0;
 }
 
+// How many entries one read may ask for: a fair share of the batch. Every tick pumps the feeds in
+// the same order while their reads are in flight, so a first feed that reserved the whole free
+// capacity each time would starve every feed after it. A busy feed still gets more than its
+// share when the others are idle: a full read pumps it again at once.
+size_t OrderWebhooks::read_size() const {
+  const size_t feeds = std::max<size_t>(feeds_.size(), 1);
+  const size_t share = std::max<size_t>((config_.batch + feeds - 1) / feeds, 1);
+  return std::min(capacity(), share);
+}
+
 void OrderWebhooks::pump(Feed& f) {
   if (f.busy || !redis_.connected()) return;
   switch (f.phase) {
@@ -154,7 +164,7 @@ void OrderWebhooks::create_group(Feed& f) {
 }
 
 void OrderWebhooks::read(Feed& f, const std::string& from) {
-  const size_t n = capacity();
+  const size_t n = read_size();
   if (n == 0) return;
   f.busy = true;
   reserved_ += n;
@@ -192,7 +202,7 @@ void OrderWebhooks::read(Feed& f, const std::string& from) {
 }
 
 void OrderWebhooks::claim(Feed& f) {
-  const size_t n = capacity();
+  const size_t n = read_size();
   if (n == 0) return;
   f.busy = true;
   reserved_ += n;

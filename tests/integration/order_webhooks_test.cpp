@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <thread>
@@ -36,12 +37,13 @@ std::string expected_signature(const std::string& body) {
   return hex;
 }
 
-std::string webhooks_yaml(const std::string& url, const std::string& node) {
+std::string webhooks_yaml(const std::string& url, const std::string& node,
+                          int claim_idle_ms = 4000) {
   return std::string("auth:\n  seller_token: ") + kSellerToken + "\nchat:\n  node_id: " + node +
          "\nwebhooks:\n  url: " + url + "\n  secret: " + kSecret +
-         "\n  timeout_ms: 1000\n  max_attempts: 3\n  backoff_initial_ms: 100\n  backoff_max_ms: "
-         "400\n"
-         "  batch: 8\n  poll_interval_ms: 100\n  claim_idle_ms: 4000\n";
+         "\n  timeout_ms: 1000\n  max_attempts: 3\n  backoff_initial_ms: 100\n"
+         "  backoff_max_ms: 400\n  batch: 8\n  poll_interval_ms: 100\n  claim_idle_ms: " +
+         std::to_string(claim_idle_ms) + "\n";
 }
 
 class OrderWebhooksTest : public OrderFixture {
@@ -254,4 +256,34 @@ TEST_F(OrderWebhooksTest, TwoNodesDeliverEachOrderOnce) {
   EXPECT_EQ(count.size(), 40u);
   for (const auto& id : ids) EXPECT_EQ(count[id], 1) << id;
   second.stop();
+}
+
+namespace {
+
+// Several broadcasts on one node share the batch; a takeover scan only every 15 s here, so the
+// second broadcast's orders can only come through its own polls.
+class OrderWebhooksSeveralBroadcasts : public OrderWebhooksTest {
+ protected:
+  std::string broadcasts_yaml() const override { return shop_yaml("orchard") + shop_yaml("pears"); }
+  std::string extra_yaml() const override { return webhooks_yaml(receiver.url(), "node-a", 60000); }
+};
+
+}  // namespace
+
+TEST_F(OrderWebhooksSeveralBroadcasts, EveryBroadcastGetsItsShareOfTheBatch) {
+  open_shop("pears");
+  // A steady trickle on the first broadcast keeps its reads going on every tick.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(buy_one("o" + std::to_string(i), "orchard"));
+    ids.push_back(buy_one("p" + std::to_string(i), "pears"));
+    std::this_thread::sleep_for(50ms);
+  }
+  auto all_arrived = [&] {
+    return std::all_of(ids.begin(), ids.end(),
+                       [&](const std::string& id) { return !for_order(id).empty(); });
+  };
+  ASSERT_TRUE(wait_until(all_arrived, 5s));
+  EXPECT_TRUE(wait_acked("orchard"));
+  EXPECT_TRUE(wait_acked("pears"));
 }

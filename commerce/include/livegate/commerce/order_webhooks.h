@@ -84,6 +84,7 @@ class OrderWebhooks {
                 const WebhookOutcome& outcome);
   void acknowledge(Feed& f, const std::string& order_id);
   size_t capacity() const;
+  size_t read_size() const;
 
   EventLoop& loop_;
   RedisClient& redis_;
