@@ -240,6 +240,10 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (needs_moderator(message)) return handle_moderation(c, message);
   if (auto* line = std::get_if<ChatLine>(&message)) return handle_chat(c, std::move(*line));
   if (auto* buy = std::get_if<Buy>(&message)) return handle_buy(c, std::move(*buy));
+  if (auto* tap = std::get_if<Tap>(&message)) {
+    if (handlers_.tap) handlers_.tap(c.room, c.user, tap->sku);
+    return;
+  }
   if (auto* ask = std::get_if<Ask>(&message)) return handle_ask(c, std::move(*ask));
   if (auto* vote = std::get_if<Vote>(&message)) return handle_vote(c, std::move(*vote));
   send_error(c, {"unsupported", "this room does not take that message", {}});

@@ -76,6 +76,14 @@ void Hub::handle_moderation(Connection& c, const ClientMessage& message) {
     log("chat")->info("room {}: {} sets slow mode to {} s", room, c.user.id, s->seconds);
     return mod.set_slow(room, s->seconds, done("slow"));
   }
+  if (auto* p = std::get_if<PinProduct>(&message)) {
+    if (!handlers_.pin_product) return send_error(c, {"unsupported", "this room has no shop", {}});
+    log("chat")->info("room {}: {} pins product {}", room, c.user.id, p->sku.empty() ? "none" : p->sku);
+    return handlers_.pin_product(room, c.user, p->sku, [this, id](std::string frame) {
+      Connection* conn = find(id);
+      if (conn && !frame.empty()) send(*conn, frame);
+    });
+  }
   if (auto* p = std::get_if<PinLine>(&message)) {
     log("chat")->info("room {}: {} pins {}", room, c.user.id, p->id.empty() ? "nothing" : p->id);
     return mod.pin(room, p->id, done("pin"));

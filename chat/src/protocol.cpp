@@ -100,6 +100,17 @@ std::variant<std::string, ProtocolError> required_id(const json& j, const char* 
   return it->get<std::string>();
 }
 
+bool valid_sku(std::string_view sku) {
+  return !sku.empty() && sku.size() <= 64 && std::all_of(sku.begin(), sku.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+         });
+}
+
+bool valid_deal_id(std::string_view id) {
+  return id.size() >= 2 && id.size() <= 20 && id[0] == 'd' &&
+         std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool valid_chat_id(std::string_view id) { return id.size() <= 41 && parse_stream_id(id).has_value(); }
 
 bool valid_question_id(std::string_view id) {
@@ -151,6 +162,12 @@ ParseResult parse_pin(const json& j) {
   return parse_id_message<PinLine>(j, "id", valid_chat_id, "a chat id or null");
 }
 
+ParseResult parse_product_pin(const json& j) {
+  auto it = j.find("sku");
+  if (it == j.end() || it->is_null()) return ClientMessage{PinProduct{}};  // unpin
+  return parse_id_message<PinProduct>(j, "sku", valid_sku, "a sku or null");
+}
+
 ParseResult parse_buy(const json& j) {
   Buy b;
   auto key = j.find("key");
@@ -164,6 +181,13 @@ ParseResult parse_buy(const json& j) {
     return err("unknown_sku", "buy needs a sku", b.key);
   }
   b.sku = sku->get<std::string>();
+  auto deal = j.find("deal");
+  if (deal != j.end() && !deal->is_null()) {
+    if (!deal->is_string() || !valid_deal_id(deal->get_ref<const std::string&>())) {
+      return err("unknown_deal", "deal must be a deal id", b.key);
+    }
+    b.deal = deal->get<std::string>();
+  }
   auto qty = j.find("qty");
   if (qty != j.end()) {
     // 2.0 is accepted as 2; 1.5, "1", true and negatives are not quantities.
@@ -207,6 +231,8 @@ ParseResult parse_client_message(std::string_view frame, const ProtocolLimits& l
   if (t == "unban") return parse_id_message<Unban>(j, "user", valid_user_id, "a user id");
   if (t == "slow") return parse_slow(j, limits);
   if (t == "pin_message") return parse_pin(j);
+  if (t == "pin") return parse_product_pin(j);
+  if (t == "tap") return parse_id_message<Tap>(j, "sku", valid_sku, "a sku");
   return err("unknown_type", "unknown message type '" + t.substr(0, 32) + "'");
 }
 
@@ -214,7 +240,7 @@ bool needs_moderator(const ClientMessage& m) {
   return std::holds_alternative<Answer>(m) || std::holds_alternative<RemoveQuestion>(m) ||
          std::holds_alternative<DeleteLine>(m) || std::holds_alternative<Ban>(m) ||
          std::holds_alternative<Unban>(m) || std::holds_alternative<SlowMode>(m) ||
-         std::holds_alternative<PinLine>(m);
+         std::holds_alternative<PinLine>(m) || std::holds_alternative<PinProduct>(m);
 }
 
 std::string error_frame(const ProtocolError& e) {

@@ -29,11 +29,46 @@ BuyResult rejected(BuyStatus status, std::string code, std::string message) {
   return r;
 }
 
-BuyStatus parse_status(std::string_view s) {
-  if (s == "ok") return BuyStatus::ok;
-  if (s == "sold_out") return BuyStatus::sold_out;
-  if (s == "duplicate") return BuyStatus::duplicate;
-  return BuyStatus::invalid;
+// A settled buy from the script's row {status, order_id, remaining, sold, detail}.
+BuyResult result_from_row(const redisReply* row) {
+  BuyResult r;
+  if (row->type != REDIS_REPLY_ARRAY || row->elements != 5) {
+    return rejected(BuyStatus::unavailable, "unavailable", "the order could not be confirmed, try again");
+  }
+  const std::string status = reply_string(row->element[0]);
+  r.order_id = reply_string(row->element[1]);
+  r.remaining = reply_integer(row->element[2]);
+  r.sold = reply_integer(row->element[3]);
+  r.detail = reply_integer(row->element[4]);
+  if (status == "ok") {
+    r.status = BuyStatus::ok;
+  } else if (status == "duplicate") {
+    r.status = BuyStatus::duplicate;
+  } else if (status == "sold_out" || status == "deal_sold_out") {
+    r.status = BuyStatus::sold_out;
+    r.error_code = status;
+    r.message = status == "sold_out" ? "sold out" : "the deal is sold out";
+  } else {
+    r.status = BuyStatus::invalid;
+    r.error_code = status;
+    if (status == "unknown_sku") {
+      r.message = "this product is not on sale";
+    } else if (status == "unknown_deal") {
+      r.message = "no such deal on this product";
+    } else if (status == "bad_qty") {
+      r.message = "qty must be between 1 and " + std::to_string(r.detail);
+    } else if (status == "limit_reached") {
+      r.message = r.detail > 0 ? "you can buy " + std::to_string(r.detail) + " more of this"
+                               : "you have bought as many as one buyer may";
+    } else if (status == "deal_not_started") {
+      r.message = "the deal has not started yet";
+    } else if (status == "deal_ended") {
+      r.message = "the deal has ended";
+    } else {
+      r.message = "the order was refused";
+    }
+  }
+  return r;
 }
 
 std::map<std::string, int64_t> pairs_to_map(const redisReply* r) {
@@ -45,59 +80,18 @@ std::map<std::string, int64_t> pairs_to_map(const redisReply* r) {
   return out;
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 OrderDesk::OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits)
     : loop_(loop), redis_(redis), limits_(limits) {}
-
-void OrderDesk::open_shop(const std::string& id, Catalog catalog, DoneCallback done) {
-  std::vector<std::string> args;
-  for (const auto& p : catalog.products()) {
-    args.push_back(p.sku);
-    args.push_back(product_json(p).dump());
-    args.push_back(std::to_string(p.initial_stock));
-  }
-  shops_[id].catalog = std::move(catalog);
-  if (args.empty()) {
-    loop_.post([done = std::move(done)] { done({}); });
-    return;
-  }
-  redis_.eval(open_shop_script(),
-              {keys::stock(id), keys::sold(id), keys::initial(id), keys::products(id),
-               keys::meta(id)},
-              args, [done = std::move(done)](const redisReply* reply, const std::string& error) {
-                if (!error.empty()) return done(error);
-                if (reply_is_error(reply)) return done(reply_string(reply, "script error"));
-                done({});
-              });
-}
-
-const Catalog* OrderDesk::catalog(const std::string& id) const {
-  auto it = shops_.find(id);
-  return it == shops_.end() ? nullptr : &it->second.catalog;
-}
 
 void OrderDesk::buy(const std::string& id, BuyRequest request, BuyCallback cb) {
   auto it = shops_.find(id);
   if (it == shops_.end()) {
     return cb(rejected(BuyStatus::invalid, "no_shop", "this broadcast has no shop"));
   }
-  const Product* product = it->second.catalog.find(request.sku);
-  if (!product) {
-    return cb(rejected(BuyStatus::invalid, "unknown_sku", "no product with sku " + request.sku));
-  }
-  if (request.qty < 1 || request.qty > product->max_per_order) {
-    return cb(rejected(BuyStatus::invalid, "bad_qty",
-                       "qty must be between 1 and " + std::to_string(product->max_per_order)));
-  }
   Shop& shop = it->second;
-  shop.queue.push_back({std::move(request), product->price_cents, std::move(cb)});
+  shop.queue.push_back({std::move(request), std::move(cb)});
   if (shop.queue.size() >= limits_.max_batch) {
     shop.flush_timer.cancel();
     flush(id);
@@ -120,20 +114,16 @@ void OrderDesk::flush(const std::string& id) {
     return;
   }
   std::vector<std::string> args;
-  args.reserve(1 + batch->size() * 5);
-  args.push_back(std::to_string(now_ms()));
+  args.reserve(batch->size() * 5);
   for (const auto& b : *batch) {
     args.push_back(b.request.key);
     args.push_back(b.request.sku);
     args.push_back(std::to_string(b.request.qty));
-    args.push_back(std::to_string(b.price_cents));
     args.push_back(b.request.user_id);
+    args.push_back(b.request.deal);
   }
   batches_sent_++;
-  redis_.eval(buy_script(),
-              {keys::stock(id), keys::sold(id), keys::gmv(id), keys::orders(id), keys::idem(id),
-               keys::events(id)},
-              args, [batch, id](const redisReply* reply, const std::string& error) {
+  redis_.eval(buy_script(), buy_script_keys(id), args, [batch, id](const redisReply* reply, const std::string& error) {
                 const bool ok_shape = error.empty() && reply && reply->type == REDIS_REPLY_ARRAY &&
                                       reply->elements == batch->size();
                 if (!ok_shape) {
@@ -148,22 +138,7 @@ void OrderDesk::flush(const std::string& id) {
                   return;
                 }
                 for (size_t i = 0; i < batch->size(); ++i) {
-                  const redisReply* row = reply->element[i];
-                  BuyResult r;
-                  if (row->type == REDIS_REPLY_ARRAY && row->elements == 4) {
-                    r.status = parse_status(reply_string(row->element[0]));
-                    r.order_id = reply_string(row->element[1]);
-                    r.remaining = reply_integer(row->element[2]);
-                    r.sold = reply_integer(row->element[3]);
-                  }
-                  if (r.status == BuyStatus::invalid) {
-                    r.error_code = "unknown_sku";
-                    r.message = "this product is not on sale";
-                  } else if (r.status == BuyStatus::sold_out) {
-                    r.error_code = "sold_out";
-                    r.message = "sold out";
-                  }
-                  (*batch)[i].cb(r);
+                  (*batch)[i].cb(result_from_row(reply->element[i]));
                 }
               });
 }

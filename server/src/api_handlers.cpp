@@ -34,22 +34,19 @@ void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond re
   body["viewers"] = deps.hub.viewers(id);
   body["source"] = it->second.source;
   body["ingest"] = it->second.ingest ? it->second.ingest->snapshot() : nlohmann::json(nullptr);
-  std::vector<commerce::Product> products = it->second.config.products;
-  deps.orders.tally(id, [body = std::move(body), products = std::move(products),
-                         respond = std::move(respond)](std::optional<commerce::Tally> tally,
-                                                       const std::string& error) mutable {
-    if (!tally) return respond(json_error(503, "the tally is unavailable: " + error));
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : products) {
-      auto item = commerce::product_json(p);
-      item["stock"] = tally->stock.contains(p.sku) ? tally->stock.at(p.sku) : 0;
-      item["sold"] = tally->sold.contains(p.sku) ? tally->sold.at(p.sku) : 0;
-      items.push_back(std::move(item));
-    }
-    body["products"] = std::move(items);
-    body["gmv_cents"] = tally->gmv_cents;
-    body["orders"] = tally->orders;
-    respond(json_response(200, body.dump()));
+  if (it->second.config.mode != "sale") return respond(json_response(200, body.dump()));
+  // Products as the seller has them now (Redis), then the totals of the tally.
+  deps.catalog.view(id, [&deps, id, body = std::move(body), respond = std::move(respond)](
+                            commerce::ShopResult view) mutable {
+    if (!view.ok()) return respond(json_error(503, view.message));
+    body["products"] = std::move(view.value["products"]);
+    deps.orders.tally(id, [body = std::move(body), respond = std::move(respond)](
+                              std::optional<commerce::Tally> tally, const std::string& error) mutable {
+      if (!tally) return respond(json_error(503, "the tally is unavailable: " + error));
+      body["gmv_cents"] = tally->gmv_cents;
+      body["orders"] = tally->orders;
+      respond(json_response(200, body.dump()));
+    });
   });
 }
 

@@ -12,8 +12,12 @@
 #include "livegate/chat/moderation.h"
 #include "livegate/chat/presence.h"
 #include "livegate/chat/qa_board.h"
+#include "livegate/commerce/catalog_store.h"
+#include "livegate/commerce/flash_deals.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/commerce/order_webhooks.h"
+#include "livegate/commerce/product_pins.h"
+#include "livegate/commerce/shop_stats.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
 #include "livegate/common/redis_client.h"
@@ -59,12 +63,15 @@ RedisEndpoint endpoint_for(const RedisConfig& c, const EmbeddedRedis* embedded) 
   return e;
 }
 
-// Writes each broadcast's catalog to Redis (keeping existing stock) and waits for all of them.
-bool open_shops(EventLoop& loop, commerce::OrderDesk& orders, const Config& config) {
+// Seeds each sale's catalog in Redis (products never listed before; the seller's live edits
+// and the tally stay) and waits for all of them.
+bool open_shops(EventLoop& loop, commerce::CatalogStore& catalog, commerce::OrderDesk& orders,
+                const Config& config) {
   size_t done = 0;
   std::string failure;
   for (const auto& b : config.broadcasts) {
-    orders.open_shop(b.id, commerce::Catalog(b.products), [&, id = b.id](const std::string& error) {
+    if (b.mode == "sale") orders.open_shop(b.id);
+    catalog.seed(b.id, b.products, [&, id = b.id](const std::string& error) {
       ++done;
       if (!error.empty()) failure = "broadcast " + id + ": " + error;
     });
@@ -92,7 +99,8 @@ int run_app(const Config& config) {
   EventLoop loop;
   std::unique_ptr<EmbeddedRedis> embedded;
   if (config.redis.embedded) {
-    embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir);
+    embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir,
+                                               config.redis.appendfsync);
     std::string error;
     if (!embedded->start(&error)) {
       log("redis")->critical("{}", error);
@@ -112,6 +120,10 @@ int run_app(const Config& config) {
   }
 
   commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch});
+  commerce::CatalogStore catalog(redis);
+  commerce::FlashDeals deals(redis);
+  commerce::ProductPins pins(redis);
+  commerce::ShopStats shop_stats(redis);
   chat::ChatStore store(redis, subscriber, {.history_maxlen = config.chat.history_maxlen});
   chat::Moderation moderation(redis);
   chat::QaBoard qa(redis, {.max_questions = config.chat.max_questions,
@@ -126,11 +138,21 @@ int run_app(const Config& config) {
   chat::HubHandlers handlers{
       .snapshot = [&](const std::string& room,
                       chat::HubHandlers::SnapshotReply reply) {
-        build_room_snapshot(broadcasts, orders, room, std::move(reply));
+        build_room_snapshot(broadcasts, catalog, config.commerce.cny_per_usd, room, std::move(reply));
       },
       .buy = [&](const std::string& room, const chat::ChatUser& user, const chat::Buy& buy,
                  chat::HubHandlers::FrameReply reply) {
         place_order(orders, room, user, buy, std::move(reply));
+      },
+      .tap = [&](const std::string& room, const chat::ChatUser& user, const std::string& sku) {
+        if (orders.has_shop(room)) shop_stats.tap(room, user.id, sku);
+      },
+      .pin_product = [&](const std::string& room, const chat::ChatUser& user, const std::string& sku,
+                         chat::HubHandlers::FrameReply reply) {
+        if (!orders.has_shop(room)) {
+          return reply(chat::error_frame({"unsupported", "this broadcast has no shop", {}}));
+        }
+        pin_product(pins, room, user, sku, std::move(reply));
       },
       .identify = [&](const std::string& room, const std::string& token,
                       std::string* why) -> std::optional<chat::ChatUser> {
@@ -142,7 +164,7 @@ int run_app(const Config& config) {
                 hub_limits(config.chat),
                 std::move(handlers));
 
-  if (!open_shops(loop, orders, config)) return 1;
+  if (!open_shops(loop, catalog, orders, config)) return 1;
   for (const auto& b : config.broadcasts) hub.open_room(b.id);
   // Orders to the seller's system, at least once; several nodes share the work per broadcast.
   std::unique_ptr<commerce::OrderWebhooks> webhooks;
@@ -152,7 +174,15 @@ int run_app(const Config& config) {
     for (const auto& b : config.broadcasts) webhooks->watch(b.id);
   }
 
-  RouteDeps deps{{broadcasts, orders, hub, redis}, config.http, config.media};
+  ShopDeps shop{.broadcasts = broadcasts,
+                .catalog = catalog,
+                .deals = deals,
+                .pins = pins,
+                .stats = shop_stats,
+                .hub = hub,
+                .config = config};
+  RouteDeps deps{{broadcasts, orders, catalog, hub, redis}, config.http, config.media};
+  deps.shop = &shop;
   HttpServer http(
       loop, config.http,
       [&deps](const HttpRequest& request, Respond respond) {
@@ -238,6 +268,7 @@ int run_app(const Config& config) {
   });
   AdminDeps admin{.broadcasts = broadcasts,
                   .orders = orders,
+                  .catalog = catalog,
                   .hub = hub,
                   .media = media,
                   .config = config,

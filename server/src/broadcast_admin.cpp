@@ -70,7 +70,8 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
   Broadcast& b = deps.broadcasts[id];
   b.config = std::move(config);
   b.state = "starting";
-  deps.orders.open_shop(id, commerce::Catalog(b.config.products),
+  if (b.config.mode == "sale") deps.orders.open_shop(id);
+  deps.catalog.seed(id, b.config.products,
                         [deps, id, respond = std::move(respond)](const std::string& error) {
                           auto it = deps.broadcasts.find(id);
                           if (it == deps.broadcasts.end()) return;

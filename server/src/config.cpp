@@ -3,9 +3,12 @@
 #include <gio/gio.h>
 #include <yaml-cpp/yaml.h>
 
+#include "livegate/commerce/catalog_import.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -90,6 +93,7 @@ commerce::Product read_product(const YAML::Node& node, const std::string& path, 
   s.read("price_cents", p.price_cents);
   s.read("stock", p.initial_stock);
   s.read("max_per_order", p.max_per_order);
+  s.read("per_buyer", p.per_buyer);
   if (auto problem = commerce::validate_product(p)) throw ConfigError(path + ": " + *problem);
   return p;
 }
@@ -139,8 +143,11 @@ std::vector<streaming::Rendition> read_ladder(const YAML::Node& node, const std:
   return ladder;
 }
 
+// files_dir: where a products_file is looked up (the config file's folder); nullopt for
+// broadcasts created over the API, which may not name server files.
 BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
-                               const CommerceConfig& commerce) {
+                               const CommerceConfig& commerce,
+                               const std::optional<std::string>& files_dir) {
   Section s(node, path);
   BroadcastConfig b;
   s.read("id", b.id);
@@ -188,11 +195,28 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
       b.products.push_back(std::move(p));
     }
   }
+  std::string products_file;
+  s.read("products_file", products_file);
+  if (!products_file.empty()) {
+    if (!files_dir) s.fail("products_file", "cannot be set over the API: import products instead");
+    if (!products_file.starts_with("/") && !files_dir->empty()) products_file = *files_dir + "/" + products_file;
+    auto imported = commerce::import_products_file(products_file, commerce.max_qty_per_order);
+    if (!imported.error.empty()) s.fail("products_file", imported.error);
+    std::set<std::string> skus;
+    for (const auto& p : b.products) skus.insert(p.sku);
+    for (auto& p : imported.products) {
+      if (!skus.insert(p.sku).second) s.fail("products_file", "lists sku '" + p.sku + "' which products lists too");
+      b.products.push_back(std::move(p));
+    }
+  }
+  if (b.products.size() > commerce::kMaxProducts) {
+    s.fail("products", "at most " + std::to_string(commerce::kMaxProducts) + " per broadcast");
+  }
   if (b.mode == "keynote" && !b.products.empty()) s.fail("products", "are not allowed in keynote mode");
   return b;
 }
 
-Config parse(const YAML::Node& root) {
+Config parse(const YAML::Node& root, const std::string& files_dir) {
   Config c;
   Section top(root, "");
   {
@@ -243,6 +267,11 @@ Config parse(const YAML::Node& root) {
     s.read("unix_socket", c.redis.unix_socket);
     s.read("data_dir", c.redis.data_dir);
     s.read("server_binary", c.redis.server_binary);
+    s.read("appendfsync", c.redis.appendfsync);
+    if (c.redis.appendfsync != "always" && c.redis.appendfsync != "everysec" &&
+        c.redis.appendfsync != "no") {
+      s.fail("appendfsync", "must be 'always', 'everysec' or 'no'");
+    }
   }
   {
     Section s(top.child("media"), "media");
@@ -290,6 +319,7 @@ Config parse(const YAML::Node& root) {
     Section s(top.child("commerce"), "commerce");
     s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
     s.read_range<size_t>("max_batch", c.commerce.max_batch, 1, 1000);
+    s.read_range("cny_per_usd", c.commerce.cny_per_usd, 0.0, 100.0);
     s.read_range<size_t>("csv_max_orders", c.commerce.csv_max_orders, 1, 1'000'000);
   }
   {
@@ -330,7 +360,7 @@ Config parse(const YAML::Node& root) {
     std::set<std::string> ids;
     for (size_t i = 0; i < broadcasts.size(); ++i) {
       const std::string path = "broadcasts[" + std::to_string(i) + "]";
-      auto b = read_broadcast(broadcasts[i], path, c.commerce);
+      auto b = read_broadcast(broadcasts[i], path, c.commerce, files_dir);
       if (!ids.insert(b.id).second) throw ConfigError(path + ".id '" + b.id + "' is repeated");
       c.broadcasts.push_back(std::move(b));
     }
@@ -340,7 +370,7 @@ Config parse(const YAML::Node& root) {
 
 }  // namespace
 
-Config load_config_text(const std::string& yaml_text) {
+Config load_config_text(const std::string& yaml_text, const std::string& files_dir) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -349,7 +379,7 @@ Config load_config_text(const std::string& yaml_text) {
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   if (root && !root.IsNull() && !root.IsMap()) throw ConfigError("the config must be a mapping");
-  return parse(root);
+  return parse(root, files_dir);
 }
 
 Config load_config_file(const std::string& path) {
@@ -358,7 +388,8 @@ Config load_config_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   try {
-    return load_config_text(text.str());
+    const auto slash = path.rfind('/');
+    return load_config_text(text.str(), slash == std::string::npos ? "." : path.substr(0, slash));
   } catch (const ConfigError& e) {
     throw ConfigError(path + ": " + e.what());
   }
@@ -372,7 +403,7 @@ BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& c
     throw ConfigError("not valid JSON: " + e.msg);
   }
   if (!node || !node.IsMap()) throw ConfigError("the body must be a JSON object");
-  return read_broadcast(node, "", commerce);
+  return read_broadcast(node, "", commerce, std::nullopt);
 }
 
 chat::HubLimits hub_limits(const ChatConfig& c) {

@@ -15,8 +15,10 @@
 
 namespace livegate::server {
 
-EmbeddedRedis::EmbeddedRedis(std::string binary, std::string data_dir)
-    : binary_(std::move(binary)), data_dir_(std::move(data_dir)) {}
+EmbeddedRedis::EmbeddedRedis(std::string binary, std::string data_dir, std::string appendfsync)
+    : binary_(std::move(binary)),
+      data_dir_(std::move(data_dir)),
+      appendfsync_(std::move(appendfsync)) {}
 
 EmbeddedRedis::~EmbeddedRedis() { stop(); }
 
@@ -41,13 +43,21 @@ bool EmbeddedRedis::start(std::string* error) {
   }
   std::string program = path;
   g_free(path);
-  std::vector<std::string> args = {program,       "--port",         "0",
-                                   "--unixsocket", socket_path_,    "--unixsocketperm",
-                                   "700",          "--dir",          dir,
-                                   "--appendonly", "yes",            "--appendfsync",
-                                   "everysec",     "--save",         "",
-                                   "--daemonize",  "no",             "--logfile",
-                                   dir + "/redis.log"};
+  // appendfsync always: Redis writes and fsyncs the AOF before it sends the replies of an event
+  // loop turn, so an order acknowledged to a buyer is on disk; one fsync covers every buy batch
+  // of that turn.
+  // clang-format off
+  std::vector<std::string> args = {program,
+                                   "--port", "0",
+                                   "--unixsocket", socket_path_,
+                                   "--unixsocketperm", "700",
+                                   "--dir", dir,
+                                   "--appendonly", "yes",
+                                   "--appendfsync", appendfsync_,
+                                   "--save", "",
+                                   "--daemonize", "no",
+                                   "--logfile", dir + "/redis.log"};
+  // clang-format on
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -62,8 +72,8 @@ bool EmbeddedRedis::start(std::string* error) {
     return false;
   }
   pid_ = pid;
-  log("redis")->info("embedded redis-server started (pid {}, data {}, socket {})", pid_, dir,
-                     socket_path_);
+  log("redis")->info("embedded redis-server started (pid {}, data {}, socket {}, appendfsync {})",
+                     pid_, dir, socket_path_, appendfsync_);
   return true;
 }
 

@@ -1,31 +1,50 @@
 #include "livegate/server/room_snapshot.h"
 
+#include "livegate/server/shop_routes.h"
+
 namespace livegate::server {
 
-void build_room_snapshot(BroadcastMap& broadcasts, commerce::OrderDesk& orders,
+void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catalog, double cny_per_usd,
                          const std::string& room, chat::HubHandlers::SnapshotReply reply) {
   auto it = broadcasts.find(room);
   if (it == broadcasts.end()) return reply(nullptr, "no such broadcast");
   nlohmann::json snapshot = {{"broadcast", broadcast_summary(it->second)},
                              {"products", nlohmann::json::array()},
-                             {"pinned", nullptr}};
-  for (const auto& p : it->second.config.products) {
-    snapshot["products"].push_back(commerce::product_json(p));
+                             {"stock", nlohmann::json::object()},
+                             {"sold", nlohmann::json::object()},
+                             {"pinned", nullptr},
+                             {"pin", nullptr},
+                             {"deals", nlohmann::json::array()},
+                             {"cny_per_usd", cny_per_usd}};
+  if (it->second.config.mode != "sale") {
+    snapshot["now"] = live_edge_media_ms();
+    return reply(std::move(snapshot), {});
   }
-  orders.tally(room, [snapshot = std::move(snapshot), reply = std::move(reply)](
-                         std::optional<commerce::Tally> tally, const std::string& error) mutable {
-    if (!tally) return reply(nullptr, error);
-    snapshot["stock"] = tally->stock;
-    snapshot["sold"] = tally->sold;
+  catalog.view(room, [snapshot = std::move(snapshot), reply = std::move(reply)](commerce::ShopResult r) mutable {
+    if (!r.ok()) return reply(nullptr, r.message);
+    for (auto& p : r.value["products"]) {
+      const std::string sku = p["sku"];
+      snapshot["stock"][sku] = p["stock"];
+      snapshot["sold"][sku] = p["sold"];
+      snapshot["products"].push_back(std::move(p));
+    }
+    // "pinned" (the sku) for players that only highlight; "pin" with its media time for those
+    // that wait until their playback reaches it.
+    if (r.value["pinned"].is_object()) {
+      snapshot["pinned"] = r.value["pinned"]["sku"];
+      snapshot["pin"] = r.value["pinned"];
+    }
+    snapshot["deals"] = std::move(r.value["deals"]);
+    snapshot["now"] = r.value["now"];  // the Redis clock deals are judged by
     reply(std::move(snapshot), {});
   });
 }
 
 void place_order(commerce::OrderDesk& orders, const std::string& room, const chat::ChatUser& user,
                  const chat::Buy& buy, chat::HubHandlers::FrameReply reply) {
-  commerce::BuyRequest request{buy.key, buy.sku, buy.qty, user.id};
+  commerce::BuyRequest request{buy.key, buy.sku, buy.qty, user.id, buy.deal};
   orders.buy(room, std::move(request),
-             [key = buy.key, sku = buy.sku, qty = buy.qty,
+             [key = buy.key, sku = buy.sku, qty = buy.qty, deal = buy.deal,
               reply = std::move(reply)](const commerce::BuyResult& r) {
                using commerce::BuyStatus;
                if (r.status == BuyStatus::invalid || r.status == BuyStatus::unavailable) {
@@ -39,8 +58,19 @@ void place_order(commerce::OrderDesk& orders, const std::string& room, const cha
                                        {"order_id", r.order_id.empty() ? nlohmann::json(nullptr)
                                                                        : nlohmann::json(r.order_id)},
                                        {"remaining", r.remaining}};
+               if (!deal.empty()) frame["deal"] = deal;
+               if (r.status == BuyStatus::sold_out) frame["reason"] = r.error_code;  // sold_out | deal_sold_out
                reply(frame.dump());
              });
+}
+
+void pin_product(commerce::ProductPins& pins, const std::string& room, const chat::ChatUser& user,
+                 const std::string& sku, chat::HubHandlers::FrameReply reply) {
+  pins.pin(room, sku, live_edge_media_ms(), user.id, [reply = std::move(reply)](commerce::ShopResult r) {
+    if (r.ok()) return reply({});
+    const char* code = r.problem == commerce::Problem::not_found ? "unknown_sku" : "unavailable";
+    reply(chat::error_frame({code, r.message, {}}));
+  });
 }
 
 }  // namespace livegate::server

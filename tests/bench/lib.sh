@@ -35,15 +35,19 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc
 # Waits (at most 10 s) until the URL answers 2xx.
 wait_http() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
-# A throwaway redis-server on a free loopback port: sets REDIS_PORT, stopped at exit.
+# A throwaway redis-server on a free loopback port: sets REDIS_PORT and REDIS_PID, stopped at
+# exit. Extra arguments override the defaults (later options win), e.g.
+#   start_redis --appendonly yes --appendfsync always --dir "$WORK/aof"
 start_redis() {
   REDIS_PORT=$(free_port)
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >/dev/null &
-  PIDS+=($!)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" "$@" >/dev/null &
+  REDIS_PID=$!
+  PIDS+=($REDIS_PID)
 }
 
 # Writes $WORK/livegate.yaml for a loopback livegate on free ports (sets HTTP_PORT, RTMP_PORT)
-# against start_redis's server: livegate_config '<media: settings>' '<broadcasts list, YAML>'
+# against start_redis's server:
+#   livegate_config '<media: settings>' '<broadcasts list, YAML>' ['<more top-level YAML>']
 livegate_config() {
   HTTP_PORT=$(free_port); RTMP_PORT=$(free_port)
   cat > "$WORK/livegate.yaml" <<YAML
@@ -52,6 +56,7 @@ ingest: {rtmp_bind: 127.0.0.1, rtmp_port: $RTMP_PORT, srt_enabled: false, whip_e
 redis: {embedded: false, host: 127.0.0.1, port: $REDIS_PORT}
 media: {root: $WORK/media, record: false$1}
 log: {level: warn}
+${3:-}
 broadcasts:
 $2
 YAML

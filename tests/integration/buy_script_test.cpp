@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/redis_keys.h"
 #include "redis_fixture.h"
@@ -15,25 +16,28 @@ namespace {
 
 constexpr int64_t kPrice = 3499;
 
-Catalog apples(int64_t stock, int max_per_order = 10) {
+std::vector<Product> apples(int64_t stock, int max_per_order = 10) {
   Product p;
   p.sku = "honeycrisp-10lb";
   p.title = "Honeycrisp, 10 lb box";
   p.price_cents = kPrice;
   p.initial_stock = stock;
   p.max_per_order = max_per_order;
-  return Catalog({p});
+  return {p};
 }
 
 class BuyScript : public RedisFixture {
  protected:
+  // Seeds the catalog (only the first time: a reopened shop keeps its tally) and opens the desk.
   void open(OrderDesk& desk, int64_t stock, int max_per_order = 10) {
     bool opened = false;
-    desk.open_shop("sale", apples(stock, max_per_order), [&](const std::string& error) {
+    CatalogStore catalog(*redis);
+    catalog.seed("sale", apples(stock, max_per_order), [&](const std::string& error) {
       EXPECT_EQ(error, "");
       opened = true;
     });
     ASSERT_TRUE(loop.run_until([&] { return opened; }, std::chrono::seconds(5)));
+    desk.open_shop("sale");
   }
 
   BuyResult buy_sync(OrderDesk& desk, BuyRequest request) {
@@ -65,7 +69,7 @@ TEST_F(BuyScript, ThousandConcurrentBuysOnStockOfHundredSellExactlyHundred) {
   std::set<std::string> order_ids;
   int answered = 0;
   for (int i = 0; i < 1000; ++i) {
-    BuyRequest r{"key-" + std::to_string(i), "honeycrisp-10lb", 1, "u" + std::to_string(i)};
+    BuyRequest r{"key-" + std::to_string(i), "honeycrisp-10lb", 1, "u" + std::to_string(i), ""};
     desks[i % 4]->buy("sale", r, [&](const BuyResult& result) {
       counts[result.status]++;
       if (result.status == BuyStatus::ok) order_ids.insert(result.order_id);
@@ -94,7 +98,7 @@ TEST_F(BuyScript, MixedQuantitiesNeverOversell) {
   open(desk, 50);
   int answered = 0;
   for (int i = 0; i < 200; ++i) {
-    desk.buy("sale", {"mixed-" + std::to_string(i), "honeycrisp-10lb", 1 + i % 3, "u"},
+    desk.buy("sale", {"mixed-" + std::to_string(i), "honeycrisp-10lb", 1 + i % 3, "u", ""},
              [&](const BuyResult&) { answered++; });
   }
   ASSERT_TRUE(loop.run_until([&] { return answered == 200; }, std::chrono::seconds(10)));
@@ -108,10 +112,10 @@ TEST_F(BuyScript, MixedQuantitiesNeverOversell) {
 TEST_F(BuyScript, RetriedKeyReturnsTheSameOrder) {
   OrderDesk desk(loop, *redis);
   open(desk, 10);
-  BuyResult first = buy_sync(desk, {"retry-key-1", "honeycrisp-10lb", 2, "u1"});
+  BuyResult first = buy_sync(desk, {"retry-key-1", "honeycrisp-10lb", 2, "u1", ""});
   ASSERT_EQ(first.status, BuyStatus::ok);
   EXPECT_EQ(first.remaining, 8);
-  BuyResult again = buy_sync(desk, {"retry-key-1", "honeycrisp-10lb", 2, "u1"});
+  BuyResult again = buy_sync(desk, {"retry-key-1", "honeycrisp-10lb", 2, "u1", ""});
   EXPECT_EQ(again.status, BuyStatus::duplicate);
   EXPECT_EQ(again.order_id, first.order_id);
   EXPECT_EQ(again.remaining, 8);  // nothing was taken twice
@@ -121,7 +125,7 @@ TEST_F(BuyScript, RetriedKeyReturnsTheSameOrder) {
   int answered = 0;
   std::vector<BuyResult> results;
   for (int i = 0; i < 2; ++i) {
-    desk.buy("sale", {"same-batch-key", "honeycrisp-10lb", 1, "u2"}, [&](const BuyResult& r) {
+    desk.buy("sale", {"same-batch-key", "honeycrisp-10lb", 1, "u2", ""}, [&](const BuyResult& r) {
       results.push_back(r);
       answered++;
     });
@@ -136,11 +140,11 @@ TEST_F(BuyScript, RetriedKeyReturnsTheSameOrder) {
 TEST_F(BuyScript, BadInputChangesNothing) {
   OrderDesk desk(loop, *redis, {});
   open(desk, 5, 3);
-  EXPECT_EQ(buy_sync(desk, {"bad-sku-key", "pear", 1, "u"}).error_code, "unknown_sku");
-  EXPECT_EQ(buy_sync(desk, {"bad-qty-key", "honeycrisp-10lb", 4, "u"}).error_code, "bad_qty");
-  EXPECT_EQ(buy_sync(desk, {"zero-qty-key", "honeycrisp-10lb", 0, "u"}).error_code, "bad_qty");
-  EXPECT_EQ(buy_sync(desk, {"big-order", "honeycrisp-10lb", 3, "u"}).status, BuyStatus::ok);
-  BuyResult over = buy_sync(desk, {"too-many-key", "honeycrisp-10lb", 3, "u"});
+  EXPECT_EQ(buy_sync(desk, {"bad-sku-key", "pear", 1, "u", ""}).error_code, "unknown_sku");
+  EXPECT_EQ(buy_sync(desk, {"bad-qty-key", "honeycrisp-10lb", 4, "u", ""}).error_code, "bad_qty");
+  EXPECT_EQ(buy_sync(desk, {"zero-qty-key", "honeycrisp-10lb", 0, "u", ""}).error_code, "bad_qty");
+  EXPECT_EQ(buy_sync(desk, {"big-order", "honeycrisp-10lb", 3, "u", ""}).status, BuyStatus::ok);
+  BuyResult over = buy_sync(desk, {"too-many-key", "honeycrisp-10lb", 3, "u", ""});
   EXPECT_EQ(over.status, BuyStatus::sold_out);
   EXPECT_EQ(over.remaining, 2);
   EXPECT_EQ(sync({"HGET", keys::stock("sale"), "honeycrisp-10lb"}), "2");
@@ -150,11 +154,11 @@ TEST_F(BuyScript, BadInputChangesNothing) {
 TEST_F(BuyScript, ReopeningTheShopKeepsTheTally) {
   OrderDesk desk(loop, *redis);
   open(desk, 10);
-  ASSERT_EQ(buy_sync(desk, {"before-restart", "honeycrisp-10lb", 4, "u"}).status, BuyStatus::ok);
+  ASSERT_EQ(buy_sync(desk, {"before-restart", "honeycrisp-10lb", 4, "u", ""}).status, BuyStatus::ok);
   OrderDesk restarted(loop, *redis);
   open(restarted, 10);
   EXPECT_EQ(sync({"HGET", keys::stock("sale"), "honeycrisp-10lb"}), "6");
-  EXPECT_EQ(buy_sync(restarted, {"before-restart", "honeycrisp-10lb", 4, "u"}).status,
+  EXPECT_EQ(buy_sync(restarted, {"before-restart", "honeycrisp-10lb", 4, "u", ""}).status,
             BuyStatus::duplicate);
 }
 
@@ -163,7 +167,7 @@ TEST_F(BuyScript, RedisDownGivesUnavailableNotAGuess) {
   open(desk, 10);
   redis_server.stop();
   loop.run_until([&] { return !redis->connected(); }, std::chrono::seconds(5));
-  BuyResult r = buy_sync(desk, {"during-outage", "honeycrisp-10lb", 1, "u"});
+  BuyResult r = buy_sync(desk, {"during-outage", "honeycrisp-10lb", 1, "u", ""});
   EXPECT_EQ(r.status, BuyStatus::unavailable);
   EXPECT_EQ(r.error_code, "unavailable");
 }

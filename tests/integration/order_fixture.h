@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/redis_keys.h"
 #include "redis_fixture.h"
@@ -23,14 +24,14 @@ inline std::string shop_yaml(const std::string& id) {
          "max_per_order: 5}\n";
 }
 
-inline commerce::Catalog shop_catalog() {
+inline std::vector<commerce::Product> shop_products() {
   commerce::Product p;
   p.sku = kSku;
   p.title = "Honeycrisp 10 lb";
   p.price_cents = kPriceCents;
   p.initial_stock = 100000;
   p.max_per_order = 5;
-  return commerce::Catalog({p});
+  return {p};
 }
 
 class OrderFixture : public RedisFixture {
@@ -55,13 +56,16 @@ class OrderFixture : public RedisFixture {
   }
   virtual void BeforeLivegate() {}
 
+  // Seeds the catalog as livegate does (a no-op for skus it listed already) and opens the desk.
   void open_shop(const std::string& id) {
     bool opened = false;
-    desk->open_shop(id, shop_catalog(), [&](const std::string& error) {
+    commerce::CatalogStore catalog(*redis);
+    catalog.seed(id, shop_products(), [&](const std::string& error) {
       EXPECT_EQ(error, "");
       opened = true;
     });
     ASSERT_TRUE(loop.run_until([&] { return opened; }, std::chrono::seconds(5)));
+    desk->open_shop(id);
   }
 
   // Places orders through the buy script (batched as on a busy node); returns their ids in order.
@@ -70,7 +74,7 @@ class OrderFixture : public RedisFixture {
     std::vector<std::string> ids(users.size());
     size_t answered = 0;
     for (size_t i = 0; i < users.size(); ++i) {
-      commerce::BuyRequest r{"key-" + std::to_string(next_key_++), kSku, qty, users[i]};
+      commerce::BuyRequest r{"key-" + std::to_string(next_key_++), kSku, qty, users[i], ""};
       desk->buy(broadcast, r, [&, i](const commerce::BuyResult& result) {
         EXPECT_EQ(result.status, commerce::BuyStatus::ok) << result.message;
         ids[i] = result.order_id;

@@ -155,7 +155,10 @@ void ChildProcess::kill_hard() {
   pid_ = -1;
 }
 
-RedisServer::RedisServer() : dir_(make_temp_dir("livegate-redis")) {}
+RedisServer::RedisServer() : RedisServer(RedisOptions{}) {}
+
+RedisServer::RedisServer(RedisOptions options)
+    : options_(std::move(options)), dir_(make_temp_dir("livegate-redis")) {}
 
 RedisServer::~RedisServer() {
   process_.stop();
@@ -164,13 +167,23 @@ RedisServer::~RedisServer() {
 }
 
 bool RedisServer::start() {
-  port_ = free_port();
+  if (port_ == 0) port_ = free_port();
   if (!process_.start({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                       "--save", "", "--appendonly", "no", "--dir", dir_},
+                       "--save", "", "--appendonly", options_.appendonly ? "yes" : "no",
+                       "--appendfsync", options_.appendfsync, "--dir", dir_},
                       dir_ + "/redis.log")) {
     return false;
   }
-  return wait_for_port(port_, std::chrono::milliseconds(10000));
+  if (!wait_for_port(port_, std::chrono::milliseconds(10000))) return false;
+  // A restarted Redis listens while it loads its AOF and answers -LOADING until it is done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (run_command("redis-cli -p " + std::to_string(port_) + " ping 2>/dev/null") == "PONG\n") {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml)

@@ -37,16 +37,28 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
+struct RedisOptions {
+  bool appendonly = false;               // AOF in the server's own directory
+  std::string appendfsync = "everysec";  // always | everysec | no (with appendonly)
+};
+
 class RedisServer {
  public:
   RedisServer();
+  explicit RedisServer(RedisOptions options);
   ~RedisServer();
+  // The first start picks a free port; a start after stop() or kill_hard() reuses the port and
+  // the directory (so the AOF is loaded again). True once Redis answers PING (data loaded).
   bool start();
   void stop() { process_.stop(); }
+  // SIGKILL: no shutdown, no last AOF write beyond what Redis already did.
+  void kill_hard() { process_.kill_hard(); }
   int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
 
  private:
   ChildProcess process_;
+  RedisOptions options_;
   std::string dir_;
   int port_ = 0;
 };
@@ -57,8 +69,10 @@ class LivegateServer {
   // broadcasts_yaml: the "broadcasts:" list in YAML, indented by two spaces per item.
   LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml = {});
   ~LivegateServer();
+  // Also restarts it after stop() or kill_hard(), on the same ports and config.
   bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
   void stop() { process_.stop(); }
+  void kill_hard() { process_.kill_hard(); }
   int port() const { return port_; }
   int rtmp_port() const { return rtmp_port_; }
   int srt_port() const { return srt_port_; }

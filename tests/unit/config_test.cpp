@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 using namespace livegate::server;
 
 namespace {
@@ -65,6 +70,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);
   EXPECT_EQ(file.redis.data_dir, code.redis.data_dir);
+  EXPECT_EQ(file.redis.appendfsync, code.redis.appendfsync);
   EXPECT_EQ(file.media.root, code.media.root);
   EXPECT_EQ(file.media.segment_seconds, code.media.segment_seconds);
   EXPECT_EQ(file.media.playlist_length, code.media.playlist_length);
@@ -84,6 +90,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.chat.history_maxlen, code.chat.history_maxlen);
   EXPECT_EQ(file.commerce.max_qty_per_order, code.commerce.max_qty_per_order);
   EXPECT_EQ(file.commerce.max_batch, code.commerce.max_batch);
+  EXPECT_EQ(file.commerce.cny_per_usd, code.commerce.cny_per_usd);
   EXPECT_EQ(file.log_level, code.log_level);
   EXPECT_EQ(file.http.max_body_bytes, code.http.max_body_bytes);
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
@@ -122,6 +129,13 @@ TEST(Config, ErrorsNameTheKey) {
   EXPECT_NE(error_of("http: [1, 2\n").find("YAML syntax error at line"), std::string::npos);
   EXPECT_EQ(error_of("- 1\n"), "the config must be a mapping");
   EXPECT_EQ(error_of("http: 5\n"), "http must be a mapping");
+  EXPECT_EQ(error_of("redis:\n  appendfsync: sometimes\n"),
+            "redis.appendfsync must be 'always', 'everysec' or 'no'");
+}
+
+TEST(Config, EmbeddedRedisFsyncsBeforeReplyingByDefault) {
+  EXPECT_EQ(load_config_text("").redis.appendfsync, "always");
+  EXPECT_EQ(load_config_text("redis:\n  appendfsync: everysec\n").redis.appendfsync, "everysec");
 }
 
 TEST(Config, BroadcastErrors) {
@@ -205,4 +219,30 @@ TEST(Config, AbrLadderErrors) {
 
 TEST(Config, MissingFile) {
   EXPECT_THROW(load_config_file("/nonexistent/livegate.yaml"), ConfigError);
+}
+
+TEST(Config, ProductsFileIsImportedBesideTheConfigFile) {
+  const std::string dir = ::testing::TempDir() + "/livegate-products-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/apples.csv") << "sku,title,price_cents,stock\nfuji,Fuji,1899,40\n";
+  const std::string yaml = "broadcasts:\n  - id: sale\n    title: Sale\n    products_file: apples.csv\n"
+                           "    products:\n      - {sku: gala, title: Gala, price_cents: 100, stock: 1}\n";
+  auto c = livegate::server::load_config_text(yaml, dir);
+  ASSERT_EQ(c.broadcasts[0].products.size(), 2u);
+  EXPECT_EQ(c.broadcasts[0].products[1].sku, "fuji");
+  EXPECT_EQ(c.broadcasts[0].products[1].initial_stock, 40);
+  std::ofstream(dir + "/bad.csv") << "sku,title,price_cents\ngala,Gala,1\n";
+  try {
+    livegate::server::load_config_text(
+        "broadcasts:\n  - id: sale\n    title: Sale\n    products_file: bad.csv\n"
+        "    products:\n      - {sku: gala, title: Gala, price_cents: 100}\n",
+        dir);
+    FAIL() << "a sku in both lists must be refused";
+  } catch (const livegate::server::ConfigError& e) {
+    EXPECT_STREQ(e.what(), "broadcasts[0].products_file lists sku 'gala' which products lists too");
+  }
+  // Over the API a broadcast cannot name a file on the server.
+  EXPECT_THROW(livegate::server::parse_broadcast(R"({"id":"x","title":"X","products_file":"/etc/passwd.csv"})", {}),
+               livegate::server::ConfigError);
+  std::filesystem::remove_all(dir);
 }

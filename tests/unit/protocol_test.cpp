@@ -161,3 +161,21 @@ TEST(Protocol, HelloGuestSecretAndErrorRetry) {
   EXPECT_EQ(frame["retry_after_ms"], 1500);
   EXPECT_FALSE(nlohmann::json::parse(error_frame({"bad_json", "x", {}})).contains("retry_after_ms"));
 }
+
+TEST(Protocol, ShopMessages) {
+  auto b = expect_message<Buy>(R"({"type":"buy","sku":"gala","key":"abcdefgh","deal":"d12"})");
+  EXPECT_EQ(b.deal, "d12");
+  EXPECT_EQ(expect_message<Buy>(R"({"type":"buy","sku":"gala","key":"abcdefgh","deal":null})").deal, "");
+  for (const char* deal : {"\"12\"", "\"d\"", "\"dx1\"", "5", "\"d123456789012345678901\""}) {
+    EXPECT_EQ(expect_error(std::string(R"({"type":"buy","sku":"a","key":"abcdefgh","deal":)") + deal + "}"),
+              "unknown_deal")
+        << deal;
+  }
+  EXPECT_EQ(expect_message<Tap>(R"({"type":"tap","sku":"gala-crate"})").sku, "gala-crate");
+  EXPECT_EQ(expect_error(R"({"type":"tap","sku":"Gala Crate"})"), "bad_field");
+  EXPECT_EQ(expect_message<PinProduct>(R"({"type":"pin","sku":"gala"})").sku, "gala");
+  EXPECT_EQ(expect_message<PinProduct>(R"({"type":"pin","sku":null})").sku, "");
+  EXPECT_EQ(expect_error(R"({"type":"pin","sku":"<b>"})"), "bad_field");
+  EXPECT_TRUE(needs_moderator(ClientMessage{PinProduct{"gala"}}));
+  EXPECT_FALSE(needs_moderator(ClientMessage{Tap{"gala"}}));
+}

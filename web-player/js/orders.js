@@ -21,9 +21,10 @@ export class Orders {
     this.pending = new Map();  // key -> { sku, qty, timer, slowShown }
   }
 
-  buy(sku, qty = 1) {
+  // deal: a flash deal id, to buy at the deal price or not at all.
+  buy(sku, qty = 1, deal = null) {
     const key = newKey();
-    this.pending.set(key, { sku, qty, timer: 0, slowShown: false });
+    this.pending.set(key, { sku, qty, deal, timer: 0, slowShown: false });
     this.onBusy(sku, true);
     this.send(key);
     return key;
@@ -39,7 +40,8 @@ export class Orders {
     const p = this.pending.get(key);
     if (!p) return;
     clearTimeout(p.timer);
-    this.socket.send({ type: 'buy', sku: p.sku, qty: p.qty, key });
+    this.socket.send(p.deal ? { type: 'buy', sku: p.sku, qty: p.qty, deal: p.deal, key }
+                            : { type: 'buy', sku: p.sku, qty: p.qty, key });
     p.timer = setTimeout(() => this.overdue(key), ACK_TIMEOUT_MS);
   }
 

@@ -3,12 +3,23 @@
 // keeps what the viewer sees.
 import { el } from './dom.js';
 import { money } from './format.js';
-import { t, productTitle } from './i18n.js';
+import { t, productTitle, lang } from './i18n.js';
+
+// Shoppers who read Chinese also see the price in yuan (at the server's configured rate).
+function cnyText(p, rate) {
+  if (lang() !== 'zh' || !(rate > 0)) return '';
+  const fen = p.price_cny_fen ?? Math.round(p.price_cents * rate);
+  return `≈ ${money(fen, 'CNY')}`;
+}
 
 export class Shop {
-  constructor(list, onBuy) {
+  // onTap(product): the viewer looked closer at a product (once per product, for the funnel).
+  constructor(list, onBuy, onTap = () => {}) {
     this.list = list;
     this.onBuy = onBuy;
+    this.onTap = onTap;
+    this.tapped = new Set();
+    this.cnyPerUsd = 0;
     this.products = [];
     this.pinned = null;
     this.state = new Map();  // sku -> { stock, sold, busy }
@@ -25,6 +36,26 @@ export class Shop {
     }
     this.render();
   }
+
+  // A "product" event: listed or changed (product), or taken off sale (product null).
+  upsert(sku, product, stock, sold) {
+    const i = this.products.findIndex((p) => p.sku === sku);
+    if (!product) {
+      if (i >= 0) this.products.splice(i, 1);
+      this.state.delete(sku);
+    } else {
+      if (i >= 0) this.products[i] = product;
+      else this.products.push(product);
+      const s = this.state.get(sku) ?? { stock: 0, sold: -1, busy: false };
+      this.state.set(sku, s);
+      if (typeof stock === 'number') { s.stock = Math.max(0, stock); s.sold = Math.max(s.sold, sold ?? 0); }
+    }
+    this.render();
+  }
+
+  hasProducts() { return this.products.length > 0; }
+
+  product(sku) { return this.products.find((p) => p.sku === sku) ?? null; }
 
   setPinned(sku) {
     this.pinned = sku ?? null;
@@ -50,10 +81,17 @@ export class Shop {
         p.description ? el('p', { class: 'desc', text: p.description, title: p.description }) : null,
         el('p', { class: 'counts' }, stockText, el('span', { class: 'dot', 'aria-hidden': 'true', text: '·' }), soldText),
         el('div', { class: 'buy-row' },
-          el('span', { class: 'price', text: money(p.price_cents) }),
+          el('span', { class: 'price-block' },
+            el('span', { class: 'price', text: money(p.price_cents) }),
+            cnyText(p, this.cnyPerUsd) ? el('small', { class: 'price-cny', text: cnyText(p, this.cnyPerUsd) }) : null),
           button)));
     button.setAttribute('aria-label', t('shop.buyLabel', title, money(p.price_cents)));
     card.classList.toggle('pinned', p.sku === this.pinned);
+    card.addEventListener('click', (e) => {
+      if (e.target.closest('button') || this.tapped.has(p.sku)) return;
+      this.tapped.add(p.sku);
+      this.onTap(p);
+    });
     this.cards.set(p.sku, { card, button, stockText, soldText });
     this.paint(p.sku);
     return card;

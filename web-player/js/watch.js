@@ -12,10 +12,12 @@ import { Composer } from './composer.js';
 import { QaPanel } from './qa.js';
 import { guestSecret, staffToken, dropStaffToken } from './identity.js';
 import { Orders } from './orders.js';
+import { DealBanner } from './deal-banner.js';
+import { PinClock } from './pin-clock.js';
 import { toast } from './toast.js';
 import { el } from './dom.js';
 import { loadName, saveName, cleanName } from './guest-name.js';
-import { t, applyStatic, bindToggle, onLangChange, errorText, waitText } from './i18n.js';
+import { t, applyStatic, bindToggle, onLangChange, errorText, waitText, productTitle } from './i18n.js';
 
 const broadcastId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 const $ = (id) => document.getElementById(id);
@@ -42,7 +44,16 @@ const pinned = new PinnedBanner($('pinned'), { onUnpin: () => moderate({ type: '
 const slowMode = new SlowMode($('slow-indicator'), $('slow-control'), $('slow-select'),
   (seconds) => moderate({ type: 'slow', seconds }));
 const qa = new QaPanel($('qa'), { broadcastId, send: (frame) => socket.send(frame) });
-const shop = new Shop($('products'), (product) => orders.buy(product.sku, 1));
+const shop = new Shop($('products'), (product) => orders.buy(product.sku, 1),
+  (product) => socket.send({ type: 'tap', sku: product.sku }));
+const deals = new DealBanner($('deal'), (deal) => orders.buy(deal.sku, 1, deal.id),
+  (sku) => (shop.product(sku) ? productTitle(shop.product(sku)) : ''));
+// hls.js knows the program date-time on screen; elsewhere pins show when they arrive.
+const pinClock = new PinClock($('video'), () => player?.playingDate?.getTime?.() ?? null,
+  (sku) => shop.setPinned(sku));
+let replayPinsLoaded = false;
+// The program date-time on screen, for support and the browser tests (pins follow it).
+window.__livegatePlayingDate = () => player?.playingDate?.getTime?.() ?? null;
 
 // ---- header, video and broadcast info -------------------------------------------------------
 
@@ -92,10 +103,21 @@ function paintVideoStatus() {
 function setBroadcastState(state) {
   if (!state) return;
   broadcastState = state;
+  if (state === 'ended' && !keynote) loadReplayPins();
   const badge = $('live-badge');
   badge.dataset.state = state;
   badge.textContent = t(`state.${state}`) === `state.${state}` ? state.toUpperCase() : t(`state.${state}`);
   paintVideoStatus();
+}
+
+// The replay shows every pin at its moment: the whole timeline, once.
+async function loadReplayPins() {
+  if (replayPinsLoaded) return;
+  replayPinsLoaded = true;
+  try {
+    const r = await fetch(`/api/broadcasts/${encodeURIComponent(broadcastId)}/pins`);
+    if (r.ok) pinClock.set((await r.json()).pins ?? []);
+  } catch { replayPinsLoaded = false; }
 }
 
 function setViewers(n, unique) {
@@ -156,8 +178,10 @@ const socket = new RoomSocket(broadcastId, {
       composer.hold(user.muted_ms, 'muted');
       chat.showNotice(t('error.muted', waitText(user.muted_ms)));
     }
+    shop.cnyPerUsd = room.cny_per_usd ?? 0;
     showProducts(room.products ?? [], room.stock, room.sold);
-    shop.setPinned(room.pinned);
+    if (broadcastState !== 'ended') pinClock.set(room.pin ? [room.pin] : []);
+    deals.snapshot(room.deals ?? [], room.now);
     orders.resendAll();  // clicks still waiting when the socket dropped go again, same keys
   },
   onEvent(e) {
@@ -182,7 +206,13 @@ const socket = new RoomSocket(broadcastId, {
       case 'stock': shop.update(e.sku, e.remaining, e.sold); break;
       case 'viewers': setViewers(e.count, e.unique); break;
       case 'state': setBroadcastState(e.state); break;
-      case 'pin': shop.setPinned(e.sku); break;
+      case 'pin': pinClock.add(e); break;
+      case 'product':
+        shop.upsert(e.sku, e.product, e.stock, e.sold);
+        $('products').closest('.shop').hidden = keynote || !shop.hasProducts();
+        break;
+      case 'deal': deals.update(e); break;
+      case 'deal_stock': deals.remaining(e.id, e.remaining); break;
       default: break;  // event types from newer servers
     }
   },
@@ -193,7 +223,7 @@ const socket = new RoomSocket(broadcastId, {
       toast(t('order.ok', order.order_id), 'ok');
       shop.lowerStock(pending.sku, order.remaining);
     } else if (order.status === 'sold_out') {
-      toast(t('order.soldOut'), 'warn');
+      toast(order.reason === 'deal_sold_out' ? t('deal.soldOut') : t('order.soldOut'), 'warn');
       shop.lowerStock(pending.sku, order.remaining ?? 0);
     } else {
       toast(order.message || t('order.invalid'), 'warn');

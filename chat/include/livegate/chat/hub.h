@@ -66,6 +66,13 @@ struct HubHandlers {
   // A validated buy from a viewer; reply with the order (or error) frame for that viewer.
   std::function<void(const std::string& room, const ChatUser& user, const Buy& buy, FrameReply)>
       buy;
+  // A viewer tapped a product (statistics only; no reply). Optional.
+  std::function<void(const std::string& room, const ChatUser& user, const std::string& sku)> tap;
+  // Staff pinned a product (empty sku: unpinned). Reply with an error frame, or with an empty
+  // string when it worked (the pin reaches everyone, the sender too, as a "pin" event).
+  std::function<void(const std::string& room, const ChatUser& user, const std::string& sku,
+                     FrameReply)>
+      pin_product;
   // The user a hello's token stands for (id, name, role), or nullopt with a reason for people.
   // Not set: tokens are refused.
   std::function<std::optional<ChatUser>(const std::string& room, const std::string& token,

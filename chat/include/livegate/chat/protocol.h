@@ -62,11 +62,20 @@ struct Buy {
   std::string sku;
   int64_t qty = 1;
   std::string key;
+  std::string deal;  // a flash deal id ("d<n>"): the deal price or nothing; empty: regular price
+};
+// A viewer opened a product card's details (the dashboard's funnel).
+struct Tap {
+  std::string sku;
+};
+// Staff: pin a product (empty sku unpins). The server stamps the pin with the media time.
+struct PinProduct {
+  std::string sku;
 };
 struct Ping {};
 
 using ClientMessage = std::variant<Hello, ChatLine, Buy, Ping, Ask, Vote, Answer, RemoveQuestion,
-                                   DeleteLine, Ban, Unban, SlowMode, PinLine>;
+                                   DeleteLine, Ban, Unban, SlowMode, PinLine, Tap, PinProduct>;
 
 // True for messages only the seller and moderators may send.
 bool needs_moderator(const ClientMessage& m);

@@ -1,7 +1,8 @@
 #pragma once
 // Buy-now: turns clicks into orders through the batched buy script, and reads the tally.
 // A result is only reported after Redis answered; when Redis is away the answer is
-// "unavailable" at once, never a guess.
+// "unavailable" at once, never a guess. Prices and limits are not checked here: the script
+// reads them from Redis, where sellers edit them.
 
 #include <chrono>
 #include <cstdint>
@@ -11,17 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "livegate/commerce/catalog.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/redis_client.h"
 
 namespace livegate::commerce {
 
 struct BuyRequest {
-  std::string key;  // the client's idempotency key
+  std::string key;  // the client's idempotency key (scoped to the user)
   std::string sku;
   int64_t qty = 1;
   std::string user_id;
+  std::string deal;  // a flash deal id: buy at the deal price or not at all; empty: regular
 };
 
 enum class BuyStatus { ok, sold_out, duplicate, invalid, unavailable };
@@ -32,8 +33,11 @@ struct BuyResult {
   std::string order_id;    // Redis stream id of the order (ok and duplicate)
   int64_t remaining = 0;   // stock left of the sku after this buy
   int64_t sold = 0;
-  std::string error_code;  // for invalid/unavailable: unknown_sku, bad_qty, unavailable
+  // sold_out: "sold_out" or "deal_sold_out". invalid/unavailable: unknown_sku, unknown_deal,
+  // bad_qty, limit_reached, deal_not_started, deal_ended, no_shop, unavailable.
+  std::string error_code;
   std::string message;
+  int64_t detail = 0;      // bad_qty: max per order; limit_reached: units left; not started: ms
 };
 
 struct Tally {
@@ -52,17 +56,16 @@ class OrderDesk {
  public:
   using BuyCallback = std::function<void(const BuyResult&)>;
   using TallyCallback = std::function<void(std::optional<Tally>, const std::string& error)>;
-  using DoneCallback = std::function<void(const std::string& error)>;
 
   OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits = {});
   OrderDesk(const OrderDesk&) = delete;
   OrderDesk& operator=(const OrderDesk&) = delete;
 
-  // Registers a broadcast's catalog and writes it to Redis (stock only where not yet set).
-  void open_shop(const std::string& broadcast_id, Catalog catalog, DoneCallback done);
-  const Catalog* catalog(const std::string& broadcast_id) const;
+  // Buys for a broadcast are taken once its shop is open (keynotes have none).
+  void open_shop(const std::string& broadcast_id) { shops_[broadcast_id]; }
+  bool has_shop(const std::string& broadcast_id) const { return shops_.contains(broadcast_id); }
 
-  // Validates against the catalog, then queues the buy for the next batch.
+  // Queues the buy for the next batch of its broadcast.
   void buy(const std::string& broadcast_id, BuyRequest request, BuyCallback cb);
   void tally(const std::string& broadcast_id, TallyCallback cb);
 
@@ -71,11 +74,9 @@ class OrderDesk {
  private:
   struct QueuedBuy {
     BuyRequest request;
-    int64_t price_cents;
     BuyCallback cb;
   };
   struct Shop {
-    Catalog catalog;
     std::vector<QueuedBuy> queue;
     Timer flush_timer;
   };

@@ -16,6 +16,33 @@ inline std::string gmv(const std::string& id) { return key(id, "gmv"); }
 inline std::string orders(const std::string& id) { return key(id, "orders"); }
 inline std::string idem(const std::string& id) { return key(id, "idem"); }
 inline std::string products(const std::string& id) { return key(id, "products"); }
+
+// Commerce (commerce/src/*_scripts): what the buy script reads and the tally it keeps.
+// terms: sku -> "price_cents:max_per_order:per_buyer" (the numbers a buy needs, no JSON to decode);
+// catalog: sorted set sku -> position (the order sellers listed them), catalog_seq its counter;
+// bought: "<sku>|<user>" and
+// "deal:<deal>|<user>" -> units, for per-buyer limits.
+inline std::string terms(const std::string& id) { return key(id, "terms"); }
+inline std::string catalog(const std::string& id) { return key(id, "catalog"); }
+inline std::string catalog_seq(const std::string& id) { return key(id, "catalog:seq"); }
+inline std::string bought(const std::string& id) { return key(id, "bought"); }
+// Flash deals: deals id -> deal JSON; deal_terms id -> "sku:price:per_buyer:starts_ms:ends_ms";
+// deal_left id -> deal units left; deal_active sku -> the sku's latest deal id; deal_seq ids.
+inline std::string deals(const std::string& id) { return key(id, "deals"); }
+inline std::string deal_terms(const std::string& id) { return key(id, "deal:terms"); }
+inline std::string deal_left(const std::string& id) { return key(id, "deal:left"); }
+inline std::string deal_active(const std::string& id) { return key(id, "deal:active"); }
+inline std::string deal_seq(const std::string& id) { return key(id, "deal:seq"); }
+// Product pins: pin is the current pin's JSON; pins the stream of every pin/unpin with its
+// media time, for the shoppable replay.
+inline std::string pin(const std::string& id) { return key(id, "pin"); }
+inline std::string pins(const std::string& id) { return key(id, "pins"); }
+// Dashboard: stats hash of counters ("clicks", "taps", "orders:<minute>", ...), and the
+// HyperLogLogs of users who tapped a product, clicked buy, and bought (the funnel).
+inline std::string shop_stats(const std::string& id) { return key(id, "stats"); }
+inline std::string tappers(const std::string& id) { return key(id, "funnel:tapped"); }
+inline std::string clickers(const std::string& id) { return key(id, "funnel:clicked"); }
+inline std::string buyers(const std::string& id) { return key(id, "funnel:bought"); }
 inline std::string meta(const std::string& id) { return key(id, "meta"); }
 inline std::string events(const std::string& id) { return key(id, "events"); }
 inline std::string chat(const std::string& id) { return key(id, "chat"); }

@@ -2,6 +2,7 @@
 // REST handlers for /api/... and /healthz. JSON in, JSON out, errors as {"error": "..."}.
 
 #include "livegate/chat/hub.h"
+#include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/redis_client.h"
 #include "livegate/server/broadcasts.h"
@@ -12,6 +13,7 @@ namespace livegate::server {
 struct ApiDeps {
   BroadcastMap& broadcasts;
   commerce::OrderDesk& orders;
+  commerce::CatalogStore& catalog;
   chat::Hub& hub;
   RedisClient& redis;
 };

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "livegate/chat/hub.h"
+#include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
@@ -21,6 +22,7 @@ namespace livegate::server {
 struct AdminDeps {
   BroadcastMap& broadcasts;
   commerce::OrderDesk& orders;
+  commerce::CatalogStore& catalog;
   chat::Hub& hub;
   MediaRouter& media;
   const Config& config;

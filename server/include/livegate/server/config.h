@@ -65,6 +65,11 @@ struct RedisConfig {
   std::string unix_socket;
   std::string data_dir = "var/redis";
   std::string server_binary = "redis-server";
+  // Embedded Redis: when the AOF is fsynced. "always": before a reply leaves Redis, so an
+  // acknowledged order survives a crash of Redis or of the machine (batched buys keep it cheap).
+  // "everysec": a machine crash can lose the last second or two of acknowledged orders, and so
+  // can a crash of Redis alone while a slow disk makes it postpone its AOF writes.
+  std::string appendfsync = "always";
 };
 
 struct MediaConfig {
@@ -108,6 +113,8 @@ struct CommerceConfig {
   int max_qty_per_order = 10;  // default for products that do not set their own
   size_t max_batch = 64;
   size_t csv_max_orders = 100000;  // rows of one orders.csv export; x-truncated past it
+  // Prices are USD cents; shoppers who read Chinese also see CNY at this rate (0: no CNY).
+  double cny_per_usd = 7.1;
 };
 
 struct BroadcastConfig {
@@ -124,6 +131,8 @@ struct BroadcastConfig {
   // Optional ABR ladder, highest rung first: every source (publisher, test source, slate) is
   // decoded once and encoded per rung. Empty: pushed H.264/AAC passes through untouched.
   std::vector<streaming::Rendition> abr;
+  // The catalog the broadcast starts with: `products` plus those of `products_file` (.json or
+  // .csv, relative to the config file). Seeds Redis once; later edits live in Redis.
   std::vector<commerce::Product> products;
 };
 
@@ -149,7 +158,8 @@ class ConfigError : public std::runtime_error {
 Config load_config_file(const std::string& path);
 // One broadcast from YAML or JSON text (JSON is YAML), with the same checks as the config file.
 BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce);
-Config load_config_text(const std::string& yaml_text);
+// files_dir: where relative file names in the config (products_file) are found.
+Config load_config_text(const std::string& yaml_text, const std::string& files_dir = ".");
 
 chat::HubLimits hub_limits(const ChatConfig& c);
 

@@ -11,7 +11,8 @@ namespace livegate::server {
 
 class EmbeddedRedis {
  public:
-  EmbeddedRedis(std::string binary, std::string data_dir);
+  // appendfsync: Redis's AOF fsync policy (always | everysec | no).
+  EmbeddedRedis(std::string binary, std::string data_dir, std::string appendfsync = "always");
   EmbeddedRedis(const EmbeddedRedis&) = delete;
   EmbeddedRedis& operator=(const EmbeddedRedis&) = delete;
   ~EmbeddedRedis();
@@ -24,6 +25,7 @@ class EmbeddedRedis {
  private:
   std::string binary_;
   std::string data_dir_;
+  std::string appendfsync_;
   std::string socket_path_;
   pid_t pid_ = -1;
 };

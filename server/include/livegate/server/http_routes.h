@@ -5,6 +5,7 @@
 #include "livegate/server/api_handlers.h"
 #include "livegate/server/broadcast_admin.h"
 #include "livegate/server/http_server.h"
+#include "livegate/server/shop_routes.h"
 #include "livegate/server/whip_routes.h"
 
 namespace livegate::server {
@@ -14,6 +15,7 @@ struct RouteDeps {
   const HttpConfig& http;
   const MediaConfig& media;
   const AdminDeps* admin = nullptr;  // the seller API, when wired
+  const ShopDeps* shop = nullptr;    // products, pins, deals, stats, when wired
   streaming::WhipServer* whip = nullptr;  // WHIP ingest, when enabled
 };
 
