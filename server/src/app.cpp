@@ -15,6 +15,7 @@
 #include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/flash_deals.h"
 #include "livegate/commerce/order_desk.h"
+#include "livegate/commerce/order_webhooks.h"
 #include "livegate/commerce/product_pins.h"
 #include "livegate/commerce/shop_stats.h"
 #include "livegate/common/event_loop.h"
@@ -165,6 +166,13 @@ int run_app(const Config& config) {
 
   if (!open_shops(loop, catalog, orders, config)) return 1;
   for (const auto& b : config.broadcasts) hub.open_room(b.id);
+  // Orders to the seller's system, at least once; several nodes share the work per broadcast.
+  std::unique_ptr<commerce::OrderWebhooks> webhooks;
+  if (config.webhooks.enabled()) {
+    webhooks = std::make_unique<commerce::OrderWebhooks>(loop, redis, config.webhooks,
+                                                         node_name(config.chat.node_id));
+    for (const auto& b : config.broadcasts) webhooks->watch(b.id);
+  }
 
   ShopDeps shop{.broadcasts = broadcasts,
                 .catalog = catalog,
@@ -266,7 +274,8 @@ int run_app(const Config& config) {
                   .config = config,
                   .keys_changed = [&] { if (srt) srt->set_keys(media.stream_keys()); },
                   .rtmp_port = [&] { return rtmp ? rtmp->port() : 0; },
-                  .srt_port = [&] { return srt ? srt->port() : 0; }};
+                  .srt_port = [&] { return srt ? srt->port() : 0; },
+                  .opened = [&](const std::string& id) { if (webhooks) webhooks->watch(id); }};
   deps.admin = &admin;
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;

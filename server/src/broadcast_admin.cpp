@@ -85,6 +85,7 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
                             log("streaming")->error("{}", media_error);
                           }
                           deps.keys_changed();
+                          if (deps.opened) deps.opened(id);
                           log("http")->info("broadcast {} created", id);
                           respond(json_response(201, publish_info(deps, it->second).dump()));
                         });

@@ -321,6 +321,21 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
     s.read_range<size_t>("max_batch", c.commerce.max_batch, 1, 1000);
     s.read_range("cny_per_usd", c.commerce.cny_per_usd, 0.0, 100.0);
+    s.read_range<size_t>("csv_max_orders", c.commerce.csv_max_orders, 1, 1'000'000);
+  }
+  {
+    Section s(top.child("webhooks"), "webhooks");
+    commerce::WebhookConfig& w = c.webhooks;
+    s.read("url", w.url);
+    s.read("secret", w.secret);
+    s.read_range("timeout_ms", w.timeout_ms, 100, 120'000);
+    s.read_range("max_attempts", w.max_attempts, 1, 100);
+    s.read_range("backoff_initial_ms", w.backoff_initial_ms, 10, 3'600'000);
+    s.read_range("backoff_max_ms", w.backoff_max_ms, w.backoff_initial_ms, 3'600'000);
+    s.read_range<size_t>("batch", w.batch, 1, 1000);
+    s.read_range("poll_interval_ms", w.poll_interval_ms, 50, 60'000);
+    s.read_range("claim_idle_ms", w.claim_idle_ms, 1000, 7 * 24 * 3'600'000);
+    if (auto problem = commerce::validate_webhook_config(w)) s.fail(problem->key, problem->message);
   }
   {
     Section s(top.child("auth"), "auth");

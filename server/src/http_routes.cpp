@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "livegate/server/order_routes.h"
 #include "livegate/server/static_files.h"
 
 namespace livegate::server {
@@ -64,6 +65,17 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
       return handle_issue_token(*deps.admin, std::string(parts[2]), request, std::move(respond));
     }
     return respond(json_error(404, "no such API endpoint"));
+  }
+  // Seller-only reads: the orders of a broadcast, behind the same token as the POSTs above.
+  if (request.method == "GET" && deps.admin && parts.size() == 4 && parts[0] == "api" &&
+      parts[1] == "broadcasts" && (parts[3] == "orders" || parts[3] == "orders.csv")) {
+    if (!authorize_seller(deps.admin->config.auth, request, respond)) return;
+    const OrderApiDeps orders{deps.api.broadcasts, deps.api.redis,
+                              deps.admin->config.commerce.csv_max_orders};
+    if (parts[3] == "orders") {
+      return handle_list_orders(orders, std::string(parts[2]), request, std::move(respond));
+    }
+    return handle_orders_csv(orders, std::string(parts[2]), request, std::move(respond));
   }
   if (!parts.empty() && parts[0] == "whip" && parts.size() >= 2) {
     return handle_whip(deps.whip, request, parts, std::move(respond));

@@ -72,6 +72,22 @@ std::string uri_of(lws* wsi) {
   return "/";
 }
 
+// The query arguments (lws keeps each one URL-decoded as a fragment "name=value"). An argument
+// longer than the buffer ends the list: no API takes one that long.
+std::map<std::string, std::string> query_of(lws* wsi) {
+  std::map<std::string, std::string> query;
+  char buf[1024];
+  for (int i = 0; i < 64; ++i) {
+    const int len = lws_hdr_copy_fragment(wsi, buf, sizeof(buf), WSI_TOKEN_HTTP_URI_ARGS, i);
+    if (len < 0) break;
+    const std::string_view arg(buf, static_cast<size_t>(len));
+    const size_t eq = arg.find('=');
+    query.emplace(std::string(arg.substr(0, eq)),
+                  eq == std::string_view::npos ? std::string() : std::string(arg.substr(eq + 1)));
+  }
+  return query;
+}
+
 bool add_header(lws* wsi, const std::string& name, const std::string& value, unsigned char** p,
                 unsigned char* end) {
   const std::string with_colon = name + ":";
@@ -224,6 +240,7 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   pending.wsi = wsi;
   pending.request.method = method_of(wsi);
   pending.request.path = uri_of(wsi);
+  pending.request.query = query_of(wsi);
   pending.request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
   pending.request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
   log("http")->debug("{} {}", pending.request.method, pending.request.path);

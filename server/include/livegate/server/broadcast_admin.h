@@ -29,6 +29,8 @@ struct AdminDeps {
   std::function<void()> keys_changed;  // e.g. refresh the SRT handshake's key set
   std::function<int()> rtmp_port;      // for the publish URLs in answers
   std::function<int()> srt_port;
+  // Called with the id once a created broadcast's shop is open (e.g. start its webhooks).
+  std::function<void(const std::string&)> opened = {};
 };
 
 // False (after answering 401/403) when the request does not carry the seller token.

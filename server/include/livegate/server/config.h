@@ -10,6 +10,7 @@
 
 #include "livegate/chat/hub.h"
 #include "livegate/commerce/catalog.h"
+#include "livegate/commerce/webhook_config.h"
 #include "livegate/streaming/broadcast_pipeline.h"
 
 namespace livegate::server {
@@ -112,6 +113,7 @@ struct ChatConfig {
 struct CommerceConfig {
   int max_qty_per_order = 10;  // default for products that do not set their own
   size_t max_batch = 64;
+  size_t csv_max_orders = 100000;  // rows of one orders.csv export; x-truncated past it
   // Prices are USD cents; shoppers who read Chinese also see CNY at this rate (0: no CNY).
   double cny_per_usd = 7.1;
 };
@@ -143,6 +145,7 @@ struct Config {
   ChatConfig chat;
   CommerceConfig commerce;
   AuthConfig auth;
+  commerce::WebhookConfig webhooks;  // orders POSTed to the seller's system; off while url is empty
   std::string log_level = "info";
   std::vector<BroadcastConfig> broadcasts;
 };

@@ -21,6 +21,7 @@ namespace livegate::server {
 struct HttpRequest {
   std::string method;  // GET, POST, ...
   std::string path;    // decoded, without the query string
+  std::map<std::string, std::string> query;  // decoded ?name=value; a repeated name: the first
   std::string authorization;  // the Authorization header, if any
   std::string content_type;   // the Content-Type header, if any
   std::string body;           // POST/PUT bodies, at most HttpConfig::max_body_bytes
