@@ -16,27 +16,12 @@
 
 using namespace buy_load;
 using chat_load::cpu_seconds;
+using chat_load::ms;
 using chat_load::now_us;
+using chat_load::raise_open_files;
+using chat_load::round_to;
 
 namespace {
-
-double round_to(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
-double ms(uint64_t us) {
-  return round_to(static_cast<double>(us) / 1000.0, 2);
-}
-
-bool raise_open_files(uint64_t needed) {
-  rlimit lim{};
-  getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = lim.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &lim);
-  getrlimit(RLIMIT_NOFILE, &lim);
-  return lim.rlim_cur >= needed;
-}
 
 struct CpuWindow {
   double server = 0, aux = 0, self = 0;

@@ -77,16 +77,6 @@ void sleep_until(uint64_t t) {
   if (t > now) std::this_thread::sleep_for(std::chrono::microseconds(t - now));
 }
 
-// Room for the connections in this process and every worker (fork keeps the limit).
-bool raise_open_files(uint64_t needed) {
-  rlimit lim{};
-  getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = lim.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &lim);
-  getrlimit(RLIMIT_NOFILE, &lim);
-  return lim.rlim_cur >= needed;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

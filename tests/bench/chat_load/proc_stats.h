@@ -15,5 +15,12 @@ double cpu_seconds(pid_t pid);
 // Monotonic clock in microseconds: the timestamps in chat lines use it, so that a sender and a
 // receiver in different processes on this machine agree.
 uint64_t now_us();
+// Raises this process's open-file limit to its hard limit (forked workers keep it); false when
+// that is still below `needed`.
+bool raise_open_files(uint64_t needed);
+
+// Report figures: v rounded to `digits` decimals; microseconds as milliseconds with 2 decimals.
+double round_to(double v, int digits);
+double ms(uint64_t us);
 
 }  // namespace chat_load

@@ -5,18 +5,11 @@
 #include <iomanip>
 #include <numeric>
 
+#include "proc_stats.h"
+
 namespace chat_load {
 
 namespace {
-
-double round_to(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
-double ms(uint64_t us) {
-  return round_to(static_cast<double>(us) / 1000.0, 2);
-}
 
 uint64_t sum(const std::map<std::string, uint64_t>& m) {
   uint64_t n = 0;
