@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "livegate/chat/utf8.h"
+#include "livegate/common/shop_ids.h"
 #include "livegate/common/stream_id.h"
 
 namespace livegate::chat {
@@ -98,17 +99,6 @@ std::variant<std::string, ProtocolError> required_id(const json& j, const char* 
     return err("bad_field", std::string(field) + " must be " + hint);
   }
   return it->get<std::string>();
-}
-
-bool valid_sku(std::string_view sku) {
-  return !sku.empty() && sku.size() <= 64 && std::all_of(sku.begin(), sku.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-         });
-}
-
-bool valid_deal_id(std::string_view id) {
-  return id.size() >= 2 && id.size() <= 20 && id[0] == 'd' &&
-         std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool valid_chat_id(std::string_view id) { return id.size() <= 41 && parse_stream_id(id).has_value(); }

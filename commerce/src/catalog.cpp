@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "livegate/common/shop_ids.h"
+
 namespace livegate::commerce {
 
 nlohmann::json product_json(const Product& p) {
@@ -18,12 +20,6 @@ nlohmann::json product_json(const Product& p) {
 }
 
 namespace {
-
-bool valid_sku(const std::string& sku) {
-  return !sku.empty() && sku.size() <= 64 && std::all_of(sku.begin(), sku.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-         });
-}
 
 bool valid_image(const std::string& image) {
   if (image.empty()) return true;

@@ -4,6 +4,7 @@
 
 #include "livegate/commerce/catalog_import.h"
 #include "livegate/common/log.h"
+#include "livegate/common/shop_ids.h"
 #include "livegate/server/broadcast_admin.h"
 
 namespace livegate::server {
@@ -69,11 +70,6 @@ json with_cny(json products, double cny_per_usd) {
     }
   }
   return products;
-}
-
-bool valid_deal_id(std::string_view id) {
-  return id.size() >= 2 && id.size() <= 20 && id[0] == 'd' &&
-         std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 void products_route(const ShopDeps& deps, const std::string& id, const HttpRequest& request,
