@@ -1,6 +1,7 @@
 #include "buy_script.h"
 
 #include "livegate/common/redis_keys.h"
+#include "redis_clock_lua.h"
 
 namespace livegate::commerce {
 
@@ -17,12 +18,11 @@ const RedisScript& buy_script() {
   // checked, then stock, sold, GMV, the order record and the key are written together. At the
   // end: one stock event per touched sku, one deal event per touched deal, and the dashboard's
   // per-minute counters, so a batch of 64 clicks costs a handful of extra commands, not 64x.
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 local stock_key, sold_key, gmv_key, orders_key, idem_key, events = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local terms_key, bought_key, deal_terms_key, deal_left_key = KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local stats_key, clickers_key, buyers_key = KEYS[11], KEYS[12], KEYS[13]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redis_now_ms()
 local minute = tostring(math.floor(now / 60000))
 local results, touched, deals_touched = {}, {}, {}
 local clickers, buyers = {}, {}
@@ -119,7 +119,7 @@ for deal, left in pairs(deals_touched) do
   redis.call('PUBLISH', events, cjson.encode({type = 'deal_stock', id = deal, remaining = left}))
 end
 return results
-)LUA");
+)LUA"));
   return script;
 }
 

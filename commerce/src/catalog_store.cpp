@@ -2,6 +2,7 @@
 
 #include "livegate/commerce/catalog_import.h"
 #include "livegate/common/redis_keys.h"
+#include "redis_clock_lua.h"
 
 namespace livegate::commerce {
 
@@ -89,7 +90,7 @@ return 1
 
 // KEYS: catalog, products, stock, sold, pin, deal_active, deals, deal_left.
 const RedisScript& view_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 local skus = redis.call('ZRANGE', KEYS[1], 0, -1)
 local products, stock, sold = {}, {}, {}
 if #skus > 0 then
@@ -103,10 +104,8 @@ if #deal_ids > 0 then
   deals = redis.call('HMGET', KEYS[7], unpack(deal_ids))
   left = redis.call('HMGET', KEYS[8], unpack(deal_ids))
 end
-local t = redis.call('TIME')
-return {skus, products, stock, sold, redis.call('GET', KEYS[5]) or '', deals, left,
-        tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
-)LUA");
+return {skus, products, stock, sold, redis.call('GET', KEYS[5]) or '', deals, left, redis_now_ms()}
+)LUA"));
   return script;
 }
 

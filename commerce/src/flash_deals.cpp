@@ -1,6 +1,7 @@
 #include "livegate/commerce/flash_deals.h"
 
 #include "livegate/common/redis_keys.h"
+#include "redis_clock_lua.h"
 
 namespace livegate::commerce {
 
@@ -9,7 +10,7 @@ namespace {
 // KEYS: terms, stock, deals, deal_terms, deal_left, deal_active, deal_seq, events.
 // ARGV: sku, price_cents, stock, per_buyer, starts_in_ms, duration_ms.
 const RedisScript& create_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 local sku = ARGV[1]
 local terms = redis.call('HGET', KEYS[1], sku)
 if not terms then return {'err', 'not_found', 'no product with sku ' .. sku} end
@@ -20,8 +21,7 @@ if price >= regular then
 end
 local available = tonumber(redis.call('HGET', KEYS[2], sku)) or 0
 if units > available then return {'err', 'invalid', 'only ' .. available .. ' units are in stock'} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redis_now_ms()
 local current = redis.call('HGET', KEYS[6], sku)
 if current then
   local ends = tonumber(string.match(redis.call('HGET', KEYS[4], current) or ':0', ':(%d+)$'))
@@ -39,18 +39,17 @@ redis.call('HSET', KEYS[5], id, units)
 redis.call('HSET', KEYS[6], sku, id)
 redis.call('PUBLISH', KEYS[8], cjson.encode({type = 'deal', deal = deal, remaining = units, now = now}))
 return {json, units, now}
-)LUA");
+)LUA"));
   return script;
 }
 
 // KEYS: deals, deal_terms, deal_left, events. ARGV: deal id.
 const RedisScript& end_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 local terms = redis.call('HGET', KEYS[2], ARGV[1])
 if not terms then return {'err', 'not_found', 'no deal ' .. ARGV[1]} end
 local sku, price, per_buyer, starts, ends = string.match(terms, '^([^:]+):(%d+):(%d+):(%d+):(%d+)$')
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redis_now_ms()
 if tonumber(ends) <= now then return {'err', 'conflict', 'deal ' .. ARGV[1] .. ' is already over'} end
 starts = math.min(tonumber(starts), now)
 redis.call('HSET', KEYS[2], ARGV[1], table.concat({sku, price, per_buyer, starts, now}, ':'))
@@ -61,7 +60,7 @@ redis.call('HSET', KEYS[1], ARGV[1], json)
 local left = tonumber(redis.call('HGET', KEYS[3], ARGV[1])) or 0
 redis.call('PUBLISH', KEYS[4], cjson.encode({type = 'deal', deal = deal, remaining = left, now = now}))
 return {json, left, now}
-)LUA");
+)LUA"));
   return script;
 }
 

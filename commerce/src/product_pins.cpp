@@ -1,6 +1,7 @@
 #include "livegate/commerce/product_pins.h"
 
 #include "livegate/common/redis_keys.h"
+#include "redis_clock_lua.h"
 
 namespace livegate::commerce {
 
@@ -10,13 +11,12 @@ constexpr int kTimelineMax = 10000;
 
 // KEYS: products, pin, pins, events. ARGV: sku ('' = unpin), media_ms ('' = now), by.
 const RedisScript& pin_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 local sku = ARGV[1]
 if sku ~= '' and redis.call('HEXISTS', KEYS[1], sku) == 0 then
   return {'err', 'not_found', 'no product with sku ' .. sku}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redis_now_ms()
 local media = ARGV[2] == '' and now or tonumber(ARGV[2])
 local pin = {sku = sku ~= '' and sku or cjson.null, media_ms = media, at = now, by = ARGV[3]}
 local json = cjson.encode(pin)
@@ -25,7 +25,7 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'sku', sku, 'media_ms',
 pin.type = 'pin'
 redis.call('PUBLISH', KEYS[4], cjson.encode(pin))
 return json
-)LUA");
+)LUA"));
   return script;
 }
 

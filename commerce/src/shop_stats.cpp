@@ -4,6 +4,7 @@
 
 #include "livegate/common/log.h"
 #include "livegate/common/redis_keys.h"
+#include "redis_clock_lua.h"
 
 namespace livegate::commerce {
 
@@ -12,28 +13,26 @@ namespace {
 // KEYS: stats, tappers, products. ARGV: user, sku. Only listed skus count, so made-up ones
 // cannot grow the hash.
 const RedisScript& tap_script() {
-  static const RedisScript script(R"LUA(
+  static const RedisScript script(with_redis_clock(R"LUA(
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return 0 end
-local t = redis.call('TIME')
-local minute = tostring(math.floor(tonumber(t[1]) / 60))
+local minute = tostring(math.floor(redis_now_ms() / 60000))
 redis.call('HINCRBY', KEYS[1], 'taps', 1)
 redis.call('HINCRBY', KEYS[1], 'taps:' .. minute, 1)
 redis.call('HINCRBY', KEYS[1], 'tap:' .. ARGV[2], 1)
 redis.call('PFADD', KEYS[2], ARGV[1])
 return 1
-)LUA");
+)LUA"));
   return script;
 }
 
 // KEYS: stats, uniques, tappers, clickers, buyers, sold, gmv, orders.
 const RedisScript& read_script() {
-  static const RedisScript script(R"LUA(
-local t = redis.call('TIME')
+  static const RedisScript script(with_redis_clock(R"LUA(
 return {redis.call('HGETALL', KEYS[1]), redis.call('PFCOUNT', KEYS[2]), redis.call('PFCOUNT', KEYS[3]),
         redis.call('PFCOUNT', KEYS[4]), redis.call('PFCOUNT', KEYS[5]), redis.call('HGETALL', KEYS[6]),
         tonumber(redis.call('GET', KEYS[7]) or '0'), redis.call('XLEN', KEYS[8]),
-        tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
-)LUA");
+        redis_now_ms()}
+)LUA"));
   return script;
 }
 

@@ -129,8 +129,12 @@ batched() {
   local lua c="lg:{batched$2}"
   lua=$(awk '/buy_script\(\)/{f=1} f && /R"LUA\(/{p=1; sub(/.*R"LUA\(/,"")} p && /\)LUA"/{exit} p{print}' \
         commerce/src/buy_script.cpp)
+  # The script runs with redis_now_ms() defined before it (commerce/src/redis_clock_lua.h).
+  local clock
+  clock=$(sed -n 's/^ *\(return \)\{0,1\}"\(.*\)\\n"\( +\)\{0,1\}$/\2/p' commerce/src/redis_clock_lua.h)
   echo "n/a" > "$WORK/batched-$1-$2"
-  [ -n "$lua" ] || { echo "buy_orders: buy script not found in commerce/src/buy_script.cpp" >&2; return; }
+  [ -n "$lua" ] && [ -n "$clock" ] || { echo "buy_orders: buy script or Redis clock not found in commerce/src" >&2; return; }
+  lua="$clock"$'\n'"$lua"
   setup_sku "$c"
   local sha args=() calls0 usec0 xlen calls usec rps
   sha=$(rcli script load "$lua")
