@@ -76,9 +76,14 @@ function showBroadcast(b) {
   }
 }
 
+// The shop panel shows while there is something to sell (never at a keynote).
+function showShopPanel() {
+  $('products').closest('.shop').hidden = keynote || !shop.hasProducts();
+}
+
 function showProducts(products, stock, sold) {
   shop.setProducts(products, stock, sold);
-  $('products').closest('.shop').hidden = keynote || products.length === 0;
+  showShopPanel();
 }
 
 function setVideoStatus(state) {
@@ -209,7 +214,7 @@ const socket = new RoomSocket(broadcastId, {
       case 'pin': pinClock.add(e); break;
       case 'product':
         shop.upsert(e.sku, e.product, e.stock, e.sold);
-        $('products').closest('.shop').hidden = keynote || !shop.hasProducts();
+        showShopPanel();
         break;
       case 'deal': deals.update(e); break;
       case 'deal_stock': deals.remaining(e.id, e.remaining); break;
