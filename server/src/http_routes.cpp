@@ -96,11 +96,15 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     }
     return respond(json_error(404, "no such API endpoint"));
   }
-  if (head == "watch" && parts.size() == 2) {
+  // A broadcast's pages: the viewer page, the keynote page and the embeddable player + shop
+  // (the same viewer page without header and chat; /embed.js puts it in an iframe).
+  if ((head == "watch" || head == "keynote" || head == "embed") && parts.size() == 2) {
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) return respond(not_found_page());
-    return serve_from(web, "watch.html", respond);
+    return serve_from(web, head == "keynote" ? "keynote.html" : "watch.html", respond);
   }
+  if (head == "embed.js" && parts.size() == 1) return serve_from(web, "js/embed-loader.js", respond);
   if (head == "golive" && parts.size() == 1) return serve_from(web, "golive.html", respond);
+  if (head == "studio" && parts.size() == 1) return serve_from(web, "studio.html", respond);
   if (head == "assets" && parts.size() >= 2) {
     const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));

@@ -263,7 +263,8 @@ const listeners = new Set();
 let current = pickInitial();
 
 function pickInitial() {
-  const saved = localStorage.getItem('livegate.lang');
+  let saved = null;
+  try { saved = localStorage.getItem('livegate.lang'); } catch { /* storage disabled: not remembered */ }
   if (saved && STRINGS[saved]) return saved;
   return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
@@ -300,9 +301,17 @@ export function productTitle(product) {
 export function setLang(next) {
   if (!STRINGS[next] || next === current) return;
   current = next;
-  localStorage.setItem('livegate.lang', next);
+  try { localStorage.setItem('livegate.lang', next); } catch { /* see pickInitial() */ }
   applyStatic();
   for (const fn of listeners) fn(next);
+}
+
+// A page's own strings (the studio's, the keynote's), merged into the shared table so t() finds
+// them; each page module calls this once at load, before it renders.
+export function addStrings(table) {
+  for (const [language, strings] of Object.entries(table)) {
+    if (STRINGS[language]) Object.assign(STRINGS[language], strings);
+  }
 }
 
 export function onLangChange(fn) {
