@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "livegate/common/shop_ids.h"
+#include "livegate/common/web_url.h"
 
 namespace livegate::commerce {
 
@@ -19,27 +20,12 @@ nlohmann::json product_json(const Product& p) {
           {"per_buyer", p.per_buyer}};
 }
 
-namespace {
-
-bool valid_image(const std::string& image) {
-  if (image.empty()) return true;
-  if (image.size() > 2048) return false;
-  if (std::any_of(image.begin(), image.end(), [](char c) { return c <= 32 || c == '"' || c == '\\'; })) {
-    return false;
-  }
-  // No javascript: or data: URLs: the player puts this in an <img src>.
-  return image.starts_with("https://") || image.starts_with("http://") ||
-         (image.starts_with("/") && !image.starts_with("//"));
-}
-
-}  // namespace
-
 std::optional<std::string> validate_product(const Product& p) {
   if (!valid_sku(p.sku)) return "sku must be 1-64 characters of a-z, 0-9, '-' or '_'";
   if (p.title.empty() || p.title.size() > 200) return "title is required, up to 200 bytes";
   if (p.title_zh.size() > 200) return "title_zh must be up to 200 bytes";
   if (p.description.size() > 2000) return "description must be up to 2000 bytes";
-  if (!valid_image(p.image)) return "image must be an http(s) URL or a path starting with /";
+  if (!valid_image_url(p.image)) return "image must be an http(s) URL or a path starting with /";
   // A price above $1,000,000 is a typo in cents, not an apple box.
   if (p.price_cents <= 0 || p.price_cents > 100'000'000) {
     return "price_cents must be between 1 and 100000000";

@@ -3,10 +3,12 @@
 namespace livegate::server {
 
 nlohmann::json broadcast_summary(const Broadcast& b) {
-  return {{"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
-          {"mode", b.config.mode}, {"state", b.state},        {"currency", b.config.currency},
-          {"hls", b.hls_url()},
-          {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
+  nlohmann::json summary = {
+      {"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
+      {"mode", b.config.mode}, {"state", b.state},        {"currency", b.config.currency},
+      {"hls", b.hls_url()},    {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
+  if (!b.config.program.empty()) summary["program"] = program_json(b.config.program, b.opened_ms);
+  return summary;
 }
 
 void handle_healthz(const ApiDeps& deps, Respond respond) {
@@ -21,6 +23,7 @@ void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [id, b] : deps.broadcasts) {
     auto item = broadcast_summary(b);
+    item.erase("program");  // the list stays small: a keynote's page loads its own
     item["viewers"] = deps.hub.viewers(id);
     list.push_back(std::move(item));
   }

@@ -183,6 +183,12 @@ int run_app(const Config& config) {
                 .config = config};
   RouteDeps deps{{broadcasts, orders, catalog, hub, redis}, config.http, config.media};
   deps.shop = &shop;
+  CompressedFiles compressed;  // before the loop runs: serving never compresses
+  compressed.add_tree(config.http.web_root);
+  compressed.add_file(config.http.hls_js);
+  deps.compressed = &compressed;
+  log("http")->info("{} page files gzipped at startup: {} KB -> {} KB", compressed.files(),
+                    compressed.raw_total() / 1024, compressed.gzip_total() / 1024);
   HttpServer http(
       loop, config.http,
       [&deps](const HttpRequest& request, Respond respond) {
@@ -280,8 +286,9 @@ int run_app(const Config& config) {
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts) {
-    std::printf("livegate: watch \"%s\" at http://%s:%d/watch/%s\n", b.config.title.c_str(),
-                host.c_str(), http.port(), id.c_str());
+    const char* page = b.config.mode == "keynote" ? "keynote" : "watch";
+    std::printf("livegate: watch \"%s\" at http://%s:%d/%s/%s\n", b.config.title.c_str(),
+                host.c_str(), http.port(), page, id.c_str());
   }
   std::fflush(stdout);
 

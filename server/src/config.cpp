@@ -145,6 +145,46 @@ std::vector<streaming::Rendition> read_ladder(const YAML::Node& node, const std:
 
 // files_dir: where a products_file is looked up (the config file's folder); nullopt for
 // broadcasts created over the API, which may not name server files.
+// description, starts_at (ISO 8601 with a zone), speakers [{name, role, photo}] and agenda
+// [{minute, title, speaker}], checked by validate_program.
+KeynoteProgram read_program(Section& s) {
+  KeynoteProgram p;
+  s.read("description", p.description);
+  std::string starts_at;
+  s.read("starts_at", starts_at);
+  if (!starts_at.empty()) {
+    auto ms = parse_iso_time(starts_at);
+    if (!ms) s.fail("starts_at", "must look like 2026-11-23T09:00:00-08:00 (with Z or an offset)");
+    p.starts_at_ms = *ms;
+  }
+  const auto list = [&s](const char* key) {
+    YAML::Node node = s.child(key);
+    if (node && !node.IsNull() && !node.IsSequence()) s.fail(key, "must be a list");
+    return node && node.IsSequence() ? node : YAML::Node(YAML::NodeType::Sequence);
+  };
+  const YAML::Node speakers = list("speakers");
+  for (size_t i = 0; i < speakers.size(); ++i) {
+    Section item(speakers[i], s.path("speakers") + "[" + std::to_string(i) + "]");
+    Speaker& sp = p.speakers.emplace_back();
+    item.read("name", sp.name);
+    item.read("role", sp.role);
+    item.read("photo", sp.photo);
+  }
+  const YAML::Node agenda = list("agenda");
+  for (size_t i = 0; i < agenda.size(); ++i) {
+    Section item(agenda[i], s.path("agenda") + "[" + std::to_string(i) + "]");
+    AgendaItem& a = p.agenda.emplace_back();
+    item.read("minute", a.minute);
+    item.read("title", a.title);
+    item.read("speaker", a.speaker);
+  }
+  if (auto problem = validate_program(p)) {
+    const std::string where = s.path("");
+    throw ConfigError(where.empty() ? *problem : where + "." + *problem);
+  }
+  return p;
+}
+
 BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
                                const CommerceConfig& commerce,
                                const std::optional<std::string>& files_dir) {
@@ -213,6 +253,7 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
     s.fail("products", "at most " + std::to_string(commerce::kMaxProducts) + " per broadcast");
   }
   if (b.mode == "keynote" && !b.products.empty()) s.fail("products", "are not allowed in keynote mode");
+  b.program = read_program(s);
   return b;
 }
 

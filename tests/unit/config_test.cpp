@@ -247,3 +247,55 @@ TEST(Config, ProductsFileIsImportedBesideTheConfigFile) {
                livegate::server::ConfigError);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Config, KeynoteDemoHasAProgram) {
+  Config c = load_config_file(std::string(LIVEGATE_SOURCE_DIR) + "/configs/demo-gateway17-keynote.yaml");
+  ASSERT_EQ(c.broadcasts.size(), 1u);
+  const auto& b = c.broadcasts[0];
+  EXPECT_EQ(b.mode, "keynote");
+  EXPECT_TRUE(b.products.empty());
+  ASSERT_EQ(b.program.speakers.size(), 3u);
+  EXPECT_EQ(b.program.speakers[0].role, "CEO, Gateway 17");
+  ASSERT_EQ(b.program.agenda.size(), 5u);
+  EXPECT_EQ(b.program.agenda[1].minute, 10);
+  EXPECT_EQ(b.program.starts_at_ms, 0);  // minute 0 is when the broadcast opens
+  EXPECT_FALSE(b.program.description.empty());
+}
+
+TEST(Config, KeynoteProgramErrorsNameTheKey) {
+  const std::string head = "broadcasts:\n  - id: k\n    title: K\n    mode: keynote\n";
+  EXPECT_EQ(error_of(head + "    speakers: [{role: CEO}]\n"),
+            "broadcasts[0].speakers[0].name is required, up to 100 bytes");
+  EXPECT_EQ(error_of(head + "    speakers: [{name: A, photo: \"javascript:alert(1)\"}]\n"),
+            "broadcasts[0].speakers[0].photo must be an http(s) URL or a path starting with /");
+  EXPECT_EQ(error_of(head + "    agenda: [{minute: 10, title: B}, {minute: 5, title: A}]\n"),
+            "broadcasts[0].agenda[1].minute is before the item above it");
+  EXPECT_EQ(error_of(head + "    agenda: [{minute: 0, title: A, room: 2}]\n"),
+            "broadcasts[0].agenda[0].room is not a known setting");
+  EXPECT_EQ(error_of(head + "    starts_at: tomorrow\n"),
+            "broadcasts[0].starts_at must look like 2026-11-23T09:00:00-08:00 (with Z or an offset)");
+  EXPECT_EQ(error_of(head + "    speakers: {name: A}\n"), "broadcasts[0].speakers must be a list");
+}
+
+TEST(KeynoteProgram, ParsesIsoTimesWithAZoneOnly) {
+  EXPECT_EQ(parse_iso_time("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso_time("2026-11-23T09:00:00Z"), 1795424400000);
+  EXPECT_EQ(parse_iso_time("2026-11-23T01:00-08:00"), 1795424400000);
+  EXPECT_EQ(parse_iso_time("2026-11-23T14:30+05:30"), 1795424400000);
+  EXPECT_FALSE(parse_iso_time("2026-11-23T09:00:00"));   // no zone
+  EXPECT_FALSE(parse_iso_time("2026-02-31T09:00:00Z"));  // no such day
+  EXPECT_FALSE(parse_iso_time("2026-11-23T24:00:00Z"));
+  EXPECT_FALSE(parse_iso_time("2026-11-23T09:00:00Zjunk"));
+  EXPECT_FALSE(parse_iso_time("2026-11-23"));
+  EXPECT_FALSE(parse_iso_time(""));
+}
+
+TEST(KeynoteProgram, JsonUsesOpenedTimeWhenNoStartIsSet) {
+  KeynoteProgram p;
+  p.agenda.push_back({5, "Talk", "Ann"});
+  auto j = program_json(p, 1234);
+  EXPECT_EQ(j["starts_at_ms"], 1234);
+  EXPECT_EQ(j["agenda"][0]["minute"], 5);
+  p.starts_at_ms = 99;
+  EXPECT_EQ(program_json(p, 1234)["starts_at_ms"], 99);
+}

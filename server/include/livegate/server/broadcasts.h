@@ -2,6 +2,8 @@
 // The registry of broadcasts this node runs: configuration, media state and pipeline. It is the
 // one place where ingest/outputs (streaming) and the live room (chat, commerce) meet.
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +23,10 @@ struct Broadcast {
   std::string source = "none";  // none | fallback | publisher | slate
   std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
   std::unique_ptr<streaming::BackpressureGate> gate;  // RTMP publishers: drops when the pipeline lags
+  // When this node opened it: minute 0 of a keynote agenda that has no starts_at.
+  int64_t opened_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
 
   // After the end, players get the recording: the whole broadcast, from the start. Live, a
   // broadcast with an ABR ladder is played from its master playlist.

@@ -11,6 +11,7 @@
 #include "livegate/chat/hub.h"
 #include "livegate/commerce/catalog.h"
 #include "livegate/commerce/webhook_config.h"
+#include "livegate/server/keynote_program.h"
 #include "livegate/streaming/broadcast_pipeline.h"
 
 namespace livegate::server {
@@ -135,6 +136,8 @@ struct BroadcastConfig {
   // The catalog the broadcast starts with: `products` plus those of `products_file` (.json or
   // .csv, relative to the config file). Seeds Redis once; later edits live in Redis.
   std::vector<commerce::Product> products;
+  // A keynote's description, speakers and agenda (any mode may have one; keynotes show it).
+  KeynoteProgram program;
 };
 
 struct Config {
