@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "livegate/server/compressed_files.h"
 #include "livegate/server/order_routes.h"
 #include "livegate/server/static_files.h"
 
@@ -22,11 +23,20 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-HttpResponse file_response(const std::string& path) {
+// A file from disk, or its gzip copy from startup when the client takes gzip and the file has
+// not changed since.
+HttpResponse file_response(const RouteDeps& deps, const HttpRequest& request, const std::string& path) {
   HttpResponse r;
-  r.file_path = path;
   r.content_type = mime_type(path);
   r.headers.emplace_back("cache-control", cache_control_for(path));
+  auto gzip = deps.compressed && compressible(path) ? deps.compressed->gzip_of(path) : nullptr;
+  if (compressible(path)) r.headers.emplace_back("vary", "accept-encoding");
+  if (gzip && accepts_gzip(request.accept_encoding)) {
+    r.body = *gzip;
+    r.headers.emplace_back("content-encoding", "gzip");
+  } else {
+    r.file_path = path;
+  }
   return r;
 }
 
@@ -40,8 +50,9 @@ HttpResponse not_found_page() {
   return r;
 }
 
-void serve_from(const std::string& root, std::string_view relative, Respond& respond) {
-  if (auto path = resolve_file(root, relative)) return respond(file_response(*path));
+void serve_from(const RouteDeps& deps, const HttpRequest& request, const std::string& root,
+                std::string_view relative, Respond& respond) {
+  if (auto path = resolve_file(root, relative)) return respond(file_response(deps, request, *path));
   respond(json_error(404, "not found"));
 }
 
@@ -83,7 +94,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   if (request.method != "GET") {
     return respond(json_error(405, request.method + " is not allowed here"));
   }
-  if (parts.empty()) return serve_from(web, "index.html", respond);
+  if (parts.empty()) return serve_from(deps, request, web, "index.html", respond);
   const std::string_view head = parts[0];
 
   if (head == "healthz" && parts.size() == 1) return handle_healthz(deps.api, std::move(respond));
@@ -96,36 +107,37 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
     }
     return respond(json_error(404, "no such API endpoint"));
   }
-  // A broadcast's pages: the viewer page, the keynote page and the embeddable player + shop
-  // (the same viewer page without header and chat; /embed.js puts it in an iframe).
+  // A broadcast's pages: /watch (a sale), /keynote (a talk: program and Q&A, no shop) and /embed
+  // (player + shop for other sites' iframes; /embed.js makes one) are one page that lays itself
+  // out by the path and the broadcast's mode.
   if ((head == "watch" || head == "keynote" || head == "embed") && parts.size() == 2) {
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) return respond(not_found_page());
-    return serve_from(web, head == "keynote" ? "keynote.html" : "watch.html", respond);
+    return serve_from(deps, request, web, "watch.html", respond);
   }
-  if (head == "embed.js" && parts.size() == 1) return serve_from(web, "js/embed-loader.js", respond);
-  if (head == "golive" && parts.size() == 1) return serve_from(web, "golive.html", respond);
-  if (head == "studio" && parts.size() == 1) return serve_from(web, "studio.html", respond);
+  if (head == "embed.js" && parts.size() == 1) return serve_from(deps, request, web, "js/embed-loader.js", respond);
+  if (head == "golive" && parts.size() == 1) return serve_from(deps, request, web, "golive.html", respond);
+  if (head == "studio" && parts.size() == 1) return serve_from(deps, request, web, "studio.html", respond);
   if (head == "assets" && parts.size() >= 2) {
     const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));
-    return serve_from(web, rest, respond);
+    return serve_from(deps, request, web, rest, respond);
   }
   if (head == "vendor" && parts.size() == 2 && parts[1] == "hls.min.js") {
-    if (is_regular_file(deps.http.hls_js)) return respond(file_response(deps.http.hls_js));
+    if (is_regular_file(deps.http.hls_js)) return respond(file_response(deps, request, deps.http.hls_js));
     return respond(json_error(404, "hls.js is not installed (run npm ci)"));
   }
   if (head == "vod" && parts.size() == 3) {
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
       return respond(json_error(404, "no broadcast with this id"));
     }
-    return serve_from(deps.media.root + "/vod/" + std::string(parts[1]), parts[2], respond);
+    return serve_from(deps, request, deps.media.root + "/vod/" + std::string(parts[1]), parts[2], respond);
   }
   if (head == "live" && (parts.size() == 3 || parts.size() == 4)) {  // 4: an ABR rung's files
     if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
       return respond(json_error(404, "no broadcast with this id"));
     }
     const size_t rest = std::string_view("/live/").size() + parts[1].size() + 1;
-    return serve_from(deps.media.root + "/live/" + std::string(parts[1]),
+    return serve_from(deps, request, deps.media.root + "/live/" + std::string(parts[1]),
                       std::string_view(request.path).substr(rest), respond);
   }
   respond(json_error(404, "not found"));

@@ -243,6 +243,7 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   pending.request.query = query_of(wsi);
   pending.request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
   pending.request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+  pending.request.accept_encoding = header_of(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
   log("http")->debug("{} {}", pending.request.method, pending.request.path);
   // Requests with a body are dispatched when it is complete (LWS_CALLBACK_HTTP_BODY_COMPLETION).
   if (pending.request.method == "POST" || pending.request.method == "PUT" ||

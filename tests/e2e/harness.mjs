@@ -128,6 +128,7 @@ function productYaml(p) {
   if (p.image) fields.push(`image: ${q(p.image)}`);
   if (p.description) fields.push(`description: ${q(p.description)}`);
   if (p.max_per_order !== undefined) fields.push(`max_per_order: ${p.max_per_order}`);
+  if (p.per_buyer !== undefined) fields.push(`per_buyer: ${p.per_buyer}`);
   return `      - { ${fields.join(', ')} }`;
 }
 
@@ -144,6 +145,9 @@ function broadcastYaml(b) {
   if (b.stream_key) lines.push(`    stream_key: ${q(b.stream_key)}`);
   if (b.abr?.length) lines.push(`    abr: ${JSON.stringify(b.abr)}`);  // JSON is YAML
   if (b.products?.length) lines.push('    products:', ...b.products.map(productYaml));
+  for (const key of ['description', 'starts_at', 'speakers', 'agenda']) {  // a keynote's program
+    if (b[key] !== undefined) lines.push(`    ${key}: ${JSON.stringify(b[key])}`);
+  }
   return lines.join('\n');
 }
 

@@ -19,11 +19,13 @@ export function authorNodes(user) {
 }
 
 export class ChatView {
-  // onActions(button, line): a staff member opened the actions of a line.
-  constructor(list, notice, { onActions = () => {} } = {}) {
+  // onActions(button, line): a staff member opened the actions of a line. newLines: a
+  // NewLinesButton that counts lines arriving while the reader is scrolled up (optional).
+  constructor(list, notice, { onActions = () => {}, newLines = null } = {}) {
     this.list = list;
     this.notice = notice;
     this.onActions = onActions;
+    this.newLines = newLines;
     this.lines = new Map();  // stream id -> { line, li }: a line delivered twice (resume) shows once
     this.gone = new Set();   // deleted ids: a late copy of a deleted line stays out
     this.names = new Map();  // user id -> last name seen, for the moderation notes
@@ -64,7 +66,12 @@ export class ChatView {
     if (line.id) this.lines.set(line.id, { line, li });
     this.list.append(li);
     this.trim();
-    if (atBottom || li.classList.contains('mine')) this.list.scrollTop = this.list.scrollHeight;
+    if (atBottom || li.classList.contains('mine')) {
+      this.list.scrollTop = this.list.scrollHeight;
+      this.newLines?.clear();
+    } else if (this.started) {
+      this.newLines?.added();
+    }
   }
 
   // A moderator deleted the line: it leaves every page.

@@ -1,4 +1,6 @@
 // The viewer's chat name: kept in localStorage, "guest-XXXX" until they pick one.
+import { stored, store } from './storage.js';
+
 const KEY = 'livegate.name';
 
 function randomGuest() {
@@ -14,13 +16,13 @@ export function cleanName(raw) {
 }
 
 export function loadName() {
-  const saved = cleanName(localStorage.getItem(KEY));
+  const saved = cleanName(stored('local', KEY));
   if (saved) return saved;
   const name = randomGuest();
-  localStorage.setItem(KEY, name);
+  store('local', KEY, name);
   return name;
 }
 
 export function saveName(name) {
-  localStorage.setItem(KEY, name);
+  store('local', KEY, name);
 }

@@ -1,5 +1,7 @@
 // English and Chinese UI strings. The language is the viewer's choice (header toggle, kept in
 // localStorage), else the browser's. Product titles switch to title_zh where a product has one.
+import { stored, store } from './storage.js';
+
 const STRINGS = {
   en: {
     'lang.toggle': '中文',
@@ -18,6 +20,14 @@ const STRINGS = {
     'video.tap': 'Tap the video to play',
     'video.unsupported': 'This browser cannot play live video',
     'video.ended': 'This broadcast has ended. Thanks for watching!',
+    'video.unmute': 'Tap to unmute',
+    'embed.open': 'Open with chat ↗',
+    'program.heading': 'About this keynote',
+    'program.speakers': 'Speakers',
+    'program.agenda': 'Agenda',
+    'program.now': 'Now',
+    'chat.newLines': (n) => (n === 1 ? '1 new message ↓' : `${n} new messages ↓`),
+    'shop.limit': (n) => `limit ${n} per buyer`,
     'video.gone': 'This broadcast does not exist or has ended.',
     'shop.heading': 'Shop the live',
     'shop.left': (n) => `${n.toLocaleString('en-US')} left`,
@@ -59,7 +69,7 @@ const STRINGS = {
     'quality.label': 'Video quality',
     'quality.auto': 'Auto',
     'quality.autoNow': (name) => `Auto (${name})`,
-    'viewers.unique': (n) => `${n.toLocaleString('en-US')} viewers so far`,
+    'viewers.unique': (n) => (n === 1 ? '1 viewer so far' : `${n.toLocaleString('en-US')} viewers so far`),
     'conn.removed': 'removed',
     'time.seconds': (n) => `${n} s`,
     'time.minutes': (n) => `${n} min`,
@@ -146,6 +156,14 @@ const STRINGS = {
     'video.tap': '点击视频开始播放',
     'video.unsupported': '此浏览器无法播放直播视频',
     'video.ended': '直播已结束，感谢观看！',
+    'video.unmute': '点击开启声音',
+    'embed.open': '打开完整页面（含聊天）↗',
+    'program.heading': '主题演讲介绍',
+    'program.speakers': '演讲嘉宾',
+    'program.agenda': '议程',
+    'program.now': '进行中',
+    'chat.newLines': (n) => `${n} 条新消息 ↓`,
+    'shop.limit': (n) => `每人限购 ${n} 件`,
     'video.gone': '该直播不存在或已结束。',
     'shop.heading': '直播好物',
     'shop.left': (n) => `剩 ${n.toLocaleString('zh-CN')} 件`,
@@ -263,8 +281,10 @@ const listeners = new Set();
 let current = pickInitial();
 
 function pickInitial() {
-  let saved = null;
-  try { saved = localStorage.getItem('livegate.lang'); } catch { /* storage disabled: not remembered */ }
+  // ?lang=zh or ?lang=en (shared links, the embed snippet's data-lang) wins over memory.
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked && STRINGS[asked]) return asked;
+  const saved = stored('local', 'livegate.lang');
   if (saved && STRINGS[saved]) return saved;
   return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
@@ -301,7 +321,7 @@ export function productTitle(product) {
 export function setLang(next) {
   if (!STRINGS[next] || next === current) return;
   current = next;
-  try { localStorage.setItem('livegate.lang', next); } catch { /* see pickInitial() */ }
+  store('local', 'livegate.lang', next);
   applyStatic();
   for (const fn of listeners) fn(next);
 }

@@ -3,27 +3,10 @@
 // visits and reloads. Staff (seller, moderators) open the page with a link ending in
 // "#token=<jwt>": the token is read once, kept in sessionStorage for this tab and this broadcast
 // only, and taken out of the address bar so it is not bookmarked, shared or seen on screen.
+import { stored, store } from './storage.js';
+
 const GUEST_KEY = 'livegate.guest';
 const tokenKey = (broadcastId) => `livegate.token:${broadcastId}`;
-
-// Storage can be missing or throw (private windows, disabled cookies): the page then works as a
-// guest without memory, which is what the viewer asked for.
-function read(storage, key) {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(storage, key, value) {
-  try {
-    if (value === null) storage.removeItem(key);
-    else storage.setItem(key, value);
-  } catch {
-    // see read()
-  }
-}
 
 // 32 characters of [A-Za-z0-9_-] (the server takes 8 to 64 of those).
 function randomSecret() {
@@ -32,10 +15,10 @@ function randomSecret() {
 }
 
 export function guestSecret() {
-  const saved = read(localStorage, GUEST_KEY);
+  const saved = stored('local', GUEST_KEY);
   if (saved && /^[A-Za-z0-9_-]{8,64}$/.test(saved)) return saved;
   const secret = randomSecret();
-  write(localStorage, GUEST_KEY, secret);
+  store('local', GUEST_KEY, secret);
   return secret;
 }
 
@@ -48,12 +31,12 @@ export function staffToken(broadcastId) {
     fragment.delete('token');
     const rest = fragment.toString();
     history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
-    if (fromUrl) write(sessionStorage, tokenKey(broadcastId), fromUrl);
+    if (fromUrl) store('session', tokenKey(broadcastId), fromUrl);
   }
-  return read(sessionStorage, tokenKey(broadcastId)) || null;
+  return stored('session', tokenKey(broadcastId)) || null;
 }
 
 // The server refused the token (expired, other broadcast, wrong key): forget it.
 export function dropStaffToken(broadcastId) {
-  write(sessionStorage, tokenKey(broadcastId), null);
+  store('session', tokenKey(broadcastId), null);
 }

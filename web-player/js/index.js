@@ -13,7 +13,7 @@ function stateLabel(state) {
 function render() {
   const list = document.getElementById('broadcasts');
   list.replaceChildren(...broadcasts.map((b) => el('li', { class: 'broadcast-card', 'data-testid': `broadcast-${b.id}` },
-    el('a', { href: `/watch/${encodeURIComponent(b.id)}` },
+    el('a', { href: `/${b.mode === 'keynote' ? 'keynote' : 'watch'}/${encodeURIComponent(b.id)}` },
       el('span', { class: 'avatar', 'aria-hidden': 'true', text: [...(b.seller || b.title || '?')][0].toUpperCase() }),
       el('strong', { text: b.title }),
       el('span', { class: 'seller', text: b.seller ?? '' }),

@@ -8,12 +8,13 @@
 import { el } from './dom.js';
 import { t, errorText, onLangChange } from './i18n.js';
 import { authorNodes } from './chat.js';
+import { stored, store } from './storage.js';
 
 const MAX_REMEMBERED_VOTES = 500;
 
 function loadVotes(key) {
   try {
-    const list = JSON.parse(localStorage.getItem(key) ?? '[]');
+    const list = JSON.parse(stored('local', key) ?? '[]');
     return new Set(Array.isArray(list) ? list.filter((id) => typeof id === 'string') : []);
   } catch {
     return new Set();
@@ -123,11 +124,7 @@ export class QaPanel {
     if (voted) this.voted.add(id);
     else this.voted.delete(id);
     while (this.voted.size > MAX_REMEMBERED_VOTES) this.voted.delete(this.voted.values().next().value);
-    try {
-      localStorage.setItem(this.votesKey, JSON.stringify([...this.voted]));
-    } catch {
-      // the server still refuses a second vote
-    }
+    store('local', this.votesKey, JSON.stringify([...this.voted]));  // without storage the server still refuses a second vote
   }
 
   // An error frame that answers one of our Q&A requests.

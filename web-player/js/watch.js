@@ -1,5 +1,7 @@
 // The viewer page: video, shop and chat of one live broadcast, wired to the room socket.
-// The broadcast id is the last part of the path: /watch/{id}.
+// The broadcast id is the last part of the path: /watch/{id}, /keynote/{id} (the same page; a
+// keynote broadcast shows its program and Q&A instead of the shop) or /embed/{id} (player and
+// shop for another site's iframe).
 import { RoomSocket, CLOSE } from './room-socket.js';
 import { startPlayer } from './player.js';
 import { attachQualityMenu } from './quality.js';
@@ -15,6 +17,10 @@ import { Orders } from './orders.js';
 import { DealBanner } from './deal-banner.js';
 import { PinClock } from './pin-clock.js';
 import { toast } from './toast.js';
+import { ProgramCard } from './program.js';
+import { NewLinesButton } from './chat-new-lines.js';
+import { attachUnmute } from './unmute.js';
+import { isEmbedded, startEmbedFrame } from './embed-frame.js';
 import { el } from './dom.js';
 import { loadName, saveName, cleanName } from './guest-name.js';
 import { t, applyStatic, bindToggle, onLangChange, errorText, waitText, productTitle } from './i18n.js';
@@ -38,7 +44,9 @@ const QA_ERRORS = new Set(['already_voted', 'unknown_question', 'answered', 'qa_
 const WAIT_ERRORS = new Set(['slow_mode', 'rate_limited', 'muted']);
 
 const lineMenu = new LineMenu($('chat-list').closest('.chat'));
-const chat = new ChatView($('chat-list'), $('chat-notice'), { onActions: openLineMenu });
+const chat = new ChatView($('chat-list'), $('chat-notice'),
+  { onActions: openLineMenu, newLines: new NewLinesButton($('chat-list'), $('chat-new')) });
+const program = new ProgramCard($('program'));
 const composer = new Composer({ form: $('chat-form'), input: $('chat-input'), button: $('chat-send'), removed: $('chat-removed') });
 const pinned = new PinnedBanner($('pinned'), { onUnpin: () => moderate({ type: 'pin_message', id: null }) });
 const slowMode = new SlowMode($('slow-indicator'), $('slow-control'), $('slow-select'),
@@ -66,6 +74,7 @@ function showBroadcast(b) {
   // A keynote has questions instead of a shop.
   keynote = b.mode === 'keynote';
   qa.show(keynote);
+  program.set(keynote ? b.program ?? null : null);
   document.body.classList.toggle('keynote', keynote);
   const input = $('chat-input');  // there is no seller to ask at a keynote
   input.dataset.i18nPlaceholder = keynote ? 'chat.placeholderKeynote' : 'chat.placeholder';
@@ -399,6 +408,8 @@ onLangChange(() => {
   setConnState(connState);
   setViewers(viewers);
 });
+if (isEmbedded()) startEmbedFrame(broadcastId, $('embed-open'));
+attachUnmute($('video'), $('unmute'));
 applyStatic();
 setConnState('connecting');
 setViewers(0);

@@ -4,6 +4,7 @@
 
 #include "livegate/server/api_handlers.h"
 #include "livegate/server/broadcast_admin.h"
+#include "livegate/server/compressed_files.h"
 #include "livegate/server/http_server.h"
 #include "livegate/server/shop_routes.h"
 #include "livegate/server/whip_routes.h"
@@ -17,6 +18,7 @@ struct RouteDeps {
   const AdminDeps* admin = nullptr;  // the seller API, when wired
   const ShopDeps* shop = nullptr;    // products, pins, deals, stats, when wired
   streaming::WhipServer* whip = nullptr;  // WHIP ingest, when enabled
+  const CompressedFiles* compressed = nullptr;  // gzip copies of the pages' files
 };
 
 void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond);

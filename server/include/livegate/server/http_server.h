@@ -24,6 +24,7 @@ struct HttpRequest {
   std::map<std::string, std::string> query;  // decoded ?name=value; a repeated name: the first
   std::string authorization;  // the Authorization header, if any
   std::string content_type;   // the Content-Type header, if any
+  std::string accept_encoding;  // the Accept-Encoding header, if any
   std::string body;           // POST/PUT bodies, at most HttpConfig::max_body_bytes
 };
 
