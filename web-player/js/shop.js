@@ -80,7 +80,6 @@ export class Shop {
         el('h3', { text: title, title }),
         p.description ? el('p', { class: 'desc', text: p.description, title: p.description }) : null,
         el('p', { class: 'counts' }, stockText, el('span', { class: 'dot', 'aria-hidden': 'true', text: '·' }), soldText,
-          p.per_buyer > 0 ? el('span', { class: 'dot', 'aria-hidden': 'true', text: '·' }) : null,
           p.per_buyer > 0 ? el('span', { class: 'limit', 'data-testid': `limit-${p.sku}`, text: t('shop.limit', p.per_buyer) }) : null),
         el('div', { class: 'buy-row' },
           el('span', { class: 'price-block' },
