@@ -122,6 +122,7 @@ export class Broadcasts {
       save(streamKeyName(created.id), created.stream_key);
       rememberPublishInfo(created);
       form.reset();
+      form.closest('details').open = false;  // the new broadcast's panel is what matters now
       toast(t('bc.created', created.title), 'ok', 6000);
       this.selectedId = created.id;
       await this.refresh();

@@ -111,7 +111,7 @@ export class GoLive {
     this.releaseCamera();
     this.render();
     if (session) await session.stop();
-    if (byUser) this.say('', 'golive.ended');
+    if (byUser) this.say('', 'live.cameraStopped');
   }
 
   releaseCamera() {
