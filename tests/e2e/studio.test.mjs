@@ -86,7 +86,7 @@ check('"Go live with camera" publishes the browser camera over WHIP with the key
   await waitFor(async () => (await studio.getByTestId('camera-status').getAttribute('data-kind')) === 'live', 20000,
     'the studio to say it is live');
   await waitFor(async () => (await state()) === 'live', 20000, 'pears to be live');
-  assert.equal(await studio.getByTestId('camera').getAttribute('aria-pressed'), 'true');
+  assert.equal(await text(studio, 'camera'), 'Stop camera');
   await studio.getByTestId('camera').click();  // stop
   await waitFor(async () => (await state()) === 'reconnecting', 10000, 'the publisher to be gone');
   await studio.getByTestId('camera-status').filter({ hasText: 'Camera stopped' }).waitFor({ timeout: 2000 });

@@ -132,7 +132,7 @@ export class GoLive {
     const b = this.broadcast;
     const onAir = Boolean(this.session || this.starting);
     this.ui.button.textContent = t(onAir ? 'live.cameraStop' : 'live.camera');
-    this.ui.button.setAttribute('aria-pressed', String(onAir));
+    this.ui.button.classList.toggle('on', onAir);
     this.ui.button.disabled = !b || b.state === 'ended';
     this.ui.status.textContent = t(...this.status);
     this.video?.setAttribute('aria-label', t('live.preview'));

@@ -121,7 +121,7 @@ export class Products {
           el('span', { class: 'prod-sku', text: p.sku }))),
       el('div', { class: 'prod-tools' },
         button(t(pinned ? 'products.unpin' : 'products.pin'), t(pinned ? 'products.unpinLabel' : 'products.pinLabel', title),
-          `pin-${p.sku}`, () => this.pin(pinned ? null : p.sku), { 'aria-pressed': String(pinned) }),
+          `pin-${p.sku}`, () => this.pin(pinned ? null : p.sku), { class: pinned ? 'mini on' : 'mini' }),
         button(t('products.deal'), t('products.dealLabel', title), `deal-${p.sku}`, () => this.onDeal(p)),
         button(t('products.edit'), t('products.editLabel', title), `edit-${p.sku}`, () => this.edit(p.sku)),
         button(t('products.delete'), t('products.deleteLabel', title), `delete-${p.sku}`, () => this.remove(p), { class: 'mini danger' })));

@@ -81,7 +81,7 @@ export class PublishPanel {
     const tools = el('span', { class: 'publish-tools' });
     if (key) {
       const reveal = el('button', {
-        type: 'button', class: 'mini', 'data-testid': 'reveal-key', 'aria-pressed': String(this.revealed),
+        type: 'button', class: 'mini', 'data-testid': 'reveal-key',
         'aria-label': t(this.revealed ? 'live.hideLabel' : 'live.revealLabel'), text: t(this.revealed ? 'live.hide' : 'live.reveal'),
       });
       reveal.addEventListener('click', () => {
