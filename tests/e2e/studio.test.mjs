@@ -80,12 +80,12 @@ check('a new broadcast shows its RTMP and SRT addresses and key; rotating makes 
   assert.match(await text(studio, 'embed-script'), /<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" data-broadcast="pears" async><\/script>/);
 });
 
-check('"Go live with camera" publishes the browser camera over WHIP with the key the studio knows', { timeout: 45000 }, async () => {
+check('"Go live with camera" publishes the browser camera over WHIP with the key the studio knows', { timeout: 60000 }, async () => {
   const state = async () => (await (await fetch(`${server.baseUrl}/api/broadcasts/pears`)).json()).state;
   await studio.getByTestId('camera').click();
-  await waitFor(async () => (await studio.getByTestId('camera-status').getAttribute('data-kind')) === 'live', 20000,
+  await waitFor(async () => (await studio.getByTestId('camera-status').getAttribute('data-kind')) === 'live', 25000,
     'the studio to say it is live');
-  await waitFor(async () => (await state()) === 'live', 20000, 'pears to be live');
+  await waitFor(async () => (await state()) === 'live', 25000, 'pears to be live');
   assert.equal(await text(studio, 'camera'), 'Stop camera');
   await studio.getByTestId('camera').click();  // stop
   await waitFor(async () => (await state()) === 'reconnecting', 10000, 'the publisher to be gone');
