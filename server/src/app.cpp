@@ -290,6 +290,13 @@ int run_app(const Config& config) {
     std::printf("livegate: watch \"%s\" at http://%s:%d/%s/%s\n", b.config.title.c_str(),
                 host.c_str(), http.port(), page, id.c_str());
   }
+  if (!config.auth.seller_token.empty()) {
+    std::printf("livegate: seller studio at http://%s:%d/studio%s\n", host.c_str(), http.port(),
+                config.auth.demo_login ? " (press Demo login)" : "");
+  }
+  if (config.auth.demo_login) {
+    log("http")->warn("auth.demo_login is on: anyone who can reach this server gets the seller token");
+  }
   std::fflush(stdout);
 
   const guint sigint = g_unix_signal_add(SIGINT, quit_on_signal, &loop);

@@ -389,6 +389,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
       s.fail("jwt_secret", "must be at least 32 characters (or empty for no tokens)");
     }
     s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
+    s.read("demo_login", c.auth.demo_login);
   }
   {
     Section s(top.child("log"), "log");

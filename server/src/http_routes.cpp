@@ -62,6 +62,10 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   const auto parts = split_path(request.path);
   const std::string& web = deps.http.web_root;
   if (deps.shop && route_shop_request(*deps.shop, request, parts, respond)) return;
+  if (request.method == "POST" && deps.admin && parts.size() == 2 && parts[0] == "api" &&
+      parts[1] == "demo-login") {
+    return handle_demo_login(deps.admin->config.auth, std::move(respond));
+  }
   if (request.method == "POST" && deps.admin && parts.size() >= 2 && parts[0] == "api" &&
       parts[1] == "broadcasts") {
     if (parts.size() == 2) return handle_create_broadcast(*deps.admin, request, std::move(respond));

@@ -179,19 +179,21 @@ export function configYaml({ httpPort, redisPort, rtmpPort, srtPort, mediaRoot, 
   ].filter((line) => line !== '').join('\n') + '\n';
 }
 
-// The auth section for a server whose seller API and chat tokens are on (fresh secrets per run).
-function authYaml(sellerToken) {
-  return ['auth:', `  seller_token: ${q(sellerToken)}`, `  jwt_secret: ${q(randomBytes(32).toString('hex'))}`, ''].join('\n');
+// The auth section for a server whose seller API and chat tokens are on (fresh secrets per run);
+// demoLogin: POST /api/demo-login hands out the seller token (the studio's "Demo login").
+function authYaml(sellerToken, { demoLogin = false } = {}) {
+  return ['auth:', `  seller_token: ${q(sellerToken)}`, `  jwt_secret: ${q(randomBytes(32).toString('hex'))}`,
+    ...(demoLogin ? ['  demo_login: true'] : []), ''].join('\n');
 }
 
 // Starts redis-server and livegate (process.env.LIVEGATE_BIN, default build/livegate) serving
 // the given broadcasts. Resolves when GET /healthz answers 200. extraYaml: more top-level
 // config sections (e.g. "chat:\n  history_on_join: 5"). auth: turn on the seller API and chat
-// tokens (see chatToken). Returns
+// tokens (see chatToken); { demoLogin: true } also turns on auth.demo_login. Returns
 // { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log(), stop() }.
 export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '', auth = false } = {}) {
   const sellerToken = auth ? `e2e-seller-${randomBytes(12).toString('hex')}` : null;
-  if (auth) extraYaml = `${extraYaml.trimEnd()}\n${authYaml(sellerToken)}`;
+  if (auth) extraYaml = `${extraYaml.trimEnd()}\n${authYaml(sellerToken, auth === true ? {} : auth)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'livegate-e2e-'));
   const lines = [];
   const children = [];

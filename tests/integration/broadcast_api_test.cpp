@@ -135,3 +135,59 @@ TEST_F(BroadcastApi, TwoBroadcastsAreLiveAtOnceIndependently) {
   EXPECT_TRUE(wait_for([&] { return state_of("ingest") == "reconnecting"; }, std::chrono::seconds(5)));
   EXPECT_EQ(state_of("pears"), "live");
 }
+
+// The studio's "Demo login": the seller token for anyone, only when the config says so.
+namespace {
+
+class DemoLogin : public IngestFixture {
+ protected:
+  std::string extra_yaml() const override {
+    return std::string("auth:\n  seller_token: ") + kToken + "\n  demo_login: true\n";
+  }
+};
+
+class DemoLoginOff : public IngestFixture {
+ protected:
+  std::string extra_yaml() const override { return std::string("auth:\n  seller_token: ") + kToken + "\n"; }
+};
+
+class DemoLoginWithoutToken : public IngestFixture {
+ protected:
+  std::string extra_yaml() const override { return "auth:\n  demo_login: true\n"; }
+};
+
+int demo_login(int port, json* answer) {
+  std::string out;
+  const int status = http_request(port, "POST", "/api/demo-login", "", {}, &out);
+  *answer = json::parse(out, nullptr, false);
+  return status;
+}
+
+}  // namespace
+
+TEST_F(DemoLogin, AnswersTheSellerTokenWhichThenWorks) {
+  json answer;
+  ASSERT_EQ(demo_login(server->port(), &answer), 200) << answer.dump();
+  const std::string token = answer.value("seller_token", "");
+  EXPECT_EQ(token, kToken);
+  std::string out;
+  EXPECT_EQ(http_request(server->port(), "POST", "/api/broadcasts", kNewBroadcast,
+                         {"Content-Type: application/json", "Authorization: Bearer " + token}, &out),
+            201)
+      << out;
+  EXPECT_EQ(http_get(server->port(), "/api/demo-login"), 404) << "only POST";
+}
+
+TEST_F(DemoLoginOff, IsNotFoundAndGivesNothingAway) {
+  json answer;
+  EXPECT_EQ(demo_login(server->port(), &answer), 404);
+  EXPECT_TRUE(answer.contains("error")) << answer.dump();
+  EXPECT_FALSE(answer.contains("seller_token"));
+  EXPECT_EQ(answer.dump().find(kToken), std::string::npos);
+}
+
+TEST_F(DemoLoginWithoutToken, IsNotFoundWhileTheSellerApiIsOff) {
+  json answer;
+  EXPECT_EQ(demo_login(server->port(), &answer), 404);
+  EXPECT_TRUE(answer.contains("error")) << answer.dump();
+}

@@ -95,6 +95,8 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.log_level, code.log_level);
   EXPECT_EQ(file.http.max_body_bytes, code.http.max_body_bytes);
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
+  EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
+  EXPECT_FALSE(code.auth.demo_login);  // a real server never hands out its seller token
 }
 
 TEST(Config, DemoConfigLoads) {
@@ -104,6 +106,10 @@ TEST(Config, DemoConfigLoads) {
   EXPECT_TRUE(c.redis.embedded);
   ASSERT_EQ(c.broadcasts[0].products.size(), 3u);
   EXPECT_EQ(c.broadcasts[0].products[0].title_zh, "蜜脆苹果 10 磅装");
+  // The demo's studio opens with "Demo login", and moderates with a seller chat token.
+  EXPECT_TRUE(c.auth.demo_login);
+  EXPECT_GE(c.auth.seller_token.size(), 16u);
+  EXPECT_GE(c.auth.jwt_secret.size(), 32u);
 }
 
 TEST(Config, BroadcastWithProducts) {

@@ -6,6 +6,8 @@
 //   POST /api/broadcasts/{id}/key   (answers the new key; the old one stops working)
 //   POST /api/broadcasts/{id}/tokens  body {"role":"moderator","name":"Mia","user":"optional id",
 //                                      "ttl_seconds":3600} → a chat token for that role
+// And one call without the token, for demos only:
+//   POST /api/demo-login            → {"seller_token": "..."} when auth.demo_login is on
 
 #include <functional>
 
@@ -41,6 +43,10 @@ void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond 
 void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond);
 void handle_issue_token(const AdminDeps& deps, const std::string& id, const HttpRequest& request,
                         Respond respond);
+
+// The studio's "Demo login": answers the seller token itself when auth.demo_login is true and a
+// token is set; otherwise 404, so a real server does not even say the endpoint exists.
+void handle_demo_login(const AuthConfig& auth, Respond respond);
 
 // 24 characters of [A-Za-z0-9] from the system's CSPRNG.
 std::string new_stream_key();

@@ -33,6 +33,9 @@ struct AuthConfig {
   // is an anonymous guest and nobody can moderate. Every node sharing a Redis needs the same.
   std::string jwt_secret;
   int token_ttl_seconds = 12 * 3600;  // lifetime of tokens from POST /api/broadcasts/{id}/tokens
+  // POST /api/demo-login hands the seller token to anyone who asks, so a demo's studio opens
+  // with one click. Never on a server that sells for real.
+  bool demo_login = false;
 };
 
 struct IngestConfig {
