@@ -45,15 +45,27 @@ void handle_demo_login(const AuthConfig& auth, Respond respond) {
 }
 
 namespace {
+// Where publishers connect with this key. "<host>": the server cannot know the name its
+// publishers use for it; the studio fills in the one in its address bar.
+nlohmann::json publish_urls(const AdminDeps& deps, const std::string& key) {
+  return {{"rtmp_url", "rtmp://<host>:" + std::to_string(deps.rtmp_port()) + "/" +
+                           deps.config.ingest.rtmp_app + "/" + key},
+          {"srt_url", "srt://<host>:" + std::to_string(deps.srt_port()) + "?streamid=" + key},
+          {"whip_url", "/whip/" + key}};
+}
+
 nlohmann::json publish_info(const AdminDeps& deps, const Broadcast& b) {
   nlohmann::json j = broadcast_summary(b);
   j["stream_key"] = b.config.stream_key;
-  j["rtmp_url"] = "rtmp://<host>:" + std::to_string(deps.rtmp_port()) + "/" +
-                  deps.config.ingest.rtmp_app + "/" + b.config.stream_key;
-  j["srt_url"] = "srt://<host>:" + std::to_string(deps.srt_port()) + "?streamid=" + b.config.stream_key;
+  j.update(publish_urls(deps, b.config.stream_key));
   return j;
 }
 }  // namespace
+
+void handle_ingest_urls(const AdminDeps& deps, const HttpRequest& request, Respond respond) {
+  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  respond(json_response(200, publish_urls(deps, "{key}").dump()));
+}
 
 void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond) {
   if (!authorize_seller(deps.config.auth, request, respond)) return;

@@ -66,6 +66,10 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
       parts[1] == "demo-login") {
     return handle_demo_login(deps.admin->config.auth, std::move(respond));
   }
+  if (request.method == "GET" && deps.admin && parts.size() == 2 && parts[0] == "api" &&
+      parts[1] == "ingest") {
+    return handle_ingest_urls(*deps.admin, request, std::move(respond));
+  }
   if (request.method == "POST" && deps.admin && parts.size() >= 2 && parts[0] == "api" &&
       parts[1] == "broadcasts") {
     if (parts.size() == 2) return handle_create_broadcast(*deps.admin, request, std::move(respond));

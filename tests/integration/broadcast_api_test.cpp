@@ -191,3 +191,16 @@ TEST_F(DemoLoginWithoutToken, IsNotFoundWhileTheSellerApiIsOff) {
   EXPECT_EQ(demo_login(server->port(), &answer), 404);
   EXPECT_TRUE(answer.contains("error")) << answer.dump();
 }
+
+TEST_F(BroadcastApi, IngestUrlsTellTheSellerWhereToPublish) {
+  std::string out;
+  EXPECT_EQ(http_request(server->port(), "GET", "/api/ingest", "", {}, &out), 401);
+  ASSERT_EQ(http_request(server->port(), "GET", "/api/ingest", "",
+                         {std::string("Authorization: Bearer ") + kToken}, &out),
+            200);
+  const json urls = json::parse(out);
+  EXPECT_EQ(urls["rtmp_url"], "rtmp://<host>:" + std::to_string(server->rtmp_port()) + "/live/{key}");
+  EXPECT_EQ(urls["srt_url"].get<std::string>().substr(0, 13), "srt://<host>:");
+  EXPECT_NE(urls["srt_url"].get<std::string>().find("?streamid={key}"), std::string::npos);
+  EXPECT_EQ(urls["whip_url"], "/whip/{key}");
+}

@@ -24,6 +24,17 @@ export function rememberPublishInfo(answer) {
   save(PUBLISH_PATTERN, JSON.stringify({ rtmp: slot(answer.rtmp_url), srt: slot(answer.srt_url) }));
 }
 
+// The address pattern from GET /api/ingest, for broadcasts this tab did not create.
+export async function loadPublishPattern() {
+  try {
+    const urls = await api('GET', '/api/ingest');
+    const slot = (url) => (url ? withHost(url) : null);
+    save(PUBLISH_PATTERN, JSON.stringify({ rtmp: slot(urls.rtmp_url), srt: slot(urls.srt_url) }));
+  } catch {
+    // an older server: the pattern comes with the next create or rotate answer
+  }
+}
+
 function pattern() {
   try {
     return JSON.parse(load(PUBLISH_PATTERN)) ?? {};

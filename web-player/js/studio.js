@@ -6,7 +6,7 @@ import './strings-studio.js';  // first: the studio's strings must be there befo
 import { t, applyStatic, bindToggle, onLangChange, productTitle } from './i18n.js';
 import { Auth } from './studio-auth.js';
 import { Broadcasts, stateText } from './studio-broadcasts.js';
-import { PublishPanel } from './studio-publish.js';
+import { PublishPanel, loadPublishPattern } from './studio-publish.js';
 import { GoLive } from './studio-golive.js';
 import { Products } from './studio-products.js';
 import { Deals } from './studio-deals.js';
@@ -118,6 +118,7 @@ const auth = new Auth({
 }, () => {
   signedIn(true);
   broadcasts.start();
+  loadPublishPattern().then(() => publish.render());
   $('studio').focus();
 });
 

@@ -47,6 +47,9 @@ void handle_issue_token(const AdminDeps& deps, const std::string& id, const Http
 // The studio's "Demo login": answers the seller token itself when auth.demo_login is true and a
 // token is set; otherwise 404, so a real server does not even say the endpoint exists.
 void handle_demo_login(const AuthConfig& auth, Respond respond);
+// GET /api/ingest (seller): the publish URLs with "{key}" where a stream key goes, so a studio
+// can show them for broadcasts whose key it did not create.
+void handle_ingest_urls(const AdminDeps& deps, const HttpRequest& request, Respond respond);
 
 // 24 characters of [A-Za-z0-9] from the system's CSPRNG.
 std::string new_stream_key();
