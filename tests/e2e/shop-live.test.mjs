@@ -95,6 +95,9 @@ check('Chinese readers see titles and CNY', { timeout: 15000 }, async () => {
   const card = page.getByTestId('product-fuji-5lb');
   await card.filter({ hasText: '富士苹果' }).waitFor({ timeout: 5000 });
   assert.match(await card.textContent(), /CN¥134\.83/);
+  // The picture without the English toast of the click before the switch.
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid=toast]')).opacity === '0',
+    null, { timeout: 8000 });
   await page.screenshot({ path: screenshotPath('shop-flash-deal-zh.png') });
   assert.deepEqual(problems, []);
 });

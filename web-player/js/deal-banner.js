@@ -1,10 +1,9 @@
-// The flash deal banner: deal price against the regular one, units left and a countdown. Time
-// comes from the server (`now` in the welcome and deal events): the offset between the server's
-// clock and this browser's is measured once per message, so a viewer whose clock is off still
-// sees the right countdown. Whether a deal click is in time is decided by Redis, not here.
+// The flash deal banner: deal price against the regular one, units left and a countdown on the
+// server's clock (DealBook).
 import { el } from './dom.js';
 import { money } from './format.js';
 import { t } from './i18n.js';
+import { DealBook, countdown } from './deal-book.js';
 
 export class DealBanner {
   // onBuy(deal): the viewer wants the deal. titleOf(sku): the product's title in the viewer's
@@ -13,48 +12,27 @@ export class DealBanner {
     this.root = root;
     this.onBuy = onBuy;
     this.titleOf = titleOf;
-    this.deals = new Map();  // id -> { deal, remaining }
-    this.offset = 0;         // server clock - local clock, ms
+    this.book = new DealBook();
     this.timer = 0;
   }
 
-  serverNow() { return Date.now() + this.offset; }
-
-  syncClock(serverMs) {
-    if (Number.isFinite(serverMs)) this.offset = serverMs - Date.now();
-  }
-
   snapshot(deals, now) {
-    this.syncClock(now);
-    this.deals.clear();
-    for (const d of deals ?? []) this.deals.set(d.id, { deal: d, remaining: d.remaining ?? d.stock });
+    this.book.snapshot(deals, now);
     this.render();
   }
 
-  // A "deal" event: created, ended early (new ends_at) - the whole deal.
   update(e) {
-    this.syncClock(e.now);
-    if (e.deal?.id) this.deals.set(e.deal.id, { deal: e.deal, remaining: e.remaining ?? e.deal.stock });
+    this.book.update(e);
     this.render();
   }
 
-  // A "deal_stock" event: units left.
   remaining(id, left) {
-    const d = this.deals.get(id);
-    if (!d || !(left < d.remaining)) return;
-    d.remaining = Math.max(0, left);
-    this.render();
+    if (this.book.remaining(id, left)) this.render();
   }
 
-  // The deal on screen: running (or the next to start), latest first.
+  // The deal on screen: running, or the next to start.
   active() {
-    const now = this.serverNow();
-    let best = null;
-    for (const d of this.deals.values()) {
-      if (d.deal.ends_at <= now) continue;
-      if (!best || d.deal.starts_at < best.deal.starts_at) best = d;
-    }
-    return best;
+    return this.book.running()[0] ?? null;
   }
 
   render() {
@@ -62,10 +40,9 @@ export class DealBanner {
     const d = this.active();
     this.root.hidden = !d;
     if (!d) return this.root.replaceChildren();
-    const now = this.serverNow();
+    const now = this.book.now();
     const started = d.deal.starts_at <= now;
-    const left = Math.max(0, Math.ceil(((started ? d.deal.ends_at : d.deal.starts_at) - now) / 1000));
-    const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    const clock = countdown((started ? d.deal.ends_at : d.deal.starts_at) - now);
     const soldOut = d.remaining <= 0;
     const button = el('button', { class: 'deal-buy', type: 'button', 'data-testid': 'deal-buy',
       text: soldOut ? t('deal.soldOut') : t('deal.buy') });
@@ -80,5 +57,6 @@ export class DealBanner {
       el('span', { class: 'deal-clock', 'data-testid': 'deal-clock', text: started ? clock : t('deal.startsIn', clock) }),
       button);
     this.timer = setTimeout(() => this.render(), 250);
+    return undefined;
   }
 }

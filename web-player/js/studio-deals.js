@@ -1,18 +1,12 @@
 // Flash deals of the selected sale: the form that starts one (price typed in dollars) and the
-// running or upcoming deals with a countdown and "End now". The countdown runs on the server's
-// clock: every answer and event carries `now` (Redis ms), and the offset to this browser's clock
-// is kept, as the viewer page does; Redis alone decides whether a click was in time.
+// running or upcoming deals with a countdown on the server's clock (DealBook) and "End now".
 import { el } from './dom.js';
 import { money } from './format.js';
 import { t, productTitle } from './i18n.js';
 import { toast } from './toast.js';
 import { api, broadcastPath } from './studio-api.js';
-import { dollarsToCents } from './studio-products.js';
-
-const clock = (ms) => {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
+import { formPrice } from './studio-products.js';
+import { DealBook, countdown as clock } from './deal-book.js';
 
 export class Deals {
   // ui: { list, form, formStatus, sku (select) }; titleOf(sku).
@@ -20,8 +14,7 @@ export class Deals {
     this.ui = ui;
     this.titleOf = titleOf;
     this.id = null;
-    this.deals = new Map();  // id -> { deal, remaining }
-    this.offset = 0;
+    this.book = new DealBook();
     this.timer = 0;
     ui.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -29,15 +22,9 @@ export class Deals {
     });
   }
 
-  serverNow() { return Date.now() + this.offset; }
-
-  syncClock(now) {
-    if (Number.isFinite(now) && now > 0) this.offset = now - Date.now();
-  }
-
   async show(id) {
     this.id = id;
-    this.deals.clear();
+    this.book.clear();
     this.ui.formStatus.textContent = '';
     if (!id) return this.render();
     try {
@@ -51,24 +38,18 @@ export class Deals {
   }
 
   snapshot(deals, now) {
-    this.syncClock(now);
-    this.deals.clear();
-    for (const d of deals) this.deals.set(d.id, { deal: d, remaining: d.remaining ?? d.stock });
+    this.book.snapshot(deals, now);
     this.render();
   }
 
-  // A room "deal" event (created or ended early) and "deal_stock".
+  // Room events: "deal" (created or ended early) and "deal_stock".
   update(e) {
-    this.syncClock(e.now);
-    if (e.deal?.id) this.deals.set(e.deal.id, { deal: e.deal, remaining: e.remaining ?? e.deal.stock });
+    this.book.update(e);
     this.render();
   }
 
   remaining(id, left) {
-    const d = this.deals.get(id);
-    if (!d) return;
-    d.remaining = Math.max(0, left);
-    this.render();
+    if (this.book.remaining(id, left)) this.render();
   }
 
   // The products the form can put on a deal.
@@ -90,9 +71,8 @@ export class Deals {
 
   render() {
     clearTimeout(this.timer);
-    const now = this.serverNow();
-    const running = [...this.deals.values()].filter((d) => d.deal.ends_at > now)
-      .sort((a, b) => a.deal.starts_at - b.deal.starts_at);
+    const now = this.book.now();
+    const running = this.book.running();
     this.ui.list.replaceChildren(...(running.length ? running.map((d) => this.item(d, now))
       : [el('li', { class: 'hint', text: t('deals.none') })]));
     if (running.length) this.timer = setTimeout(() => this.render(), 250);
@@ -118,12 +98,8 @@ export class Deals {
   async start() {
     const { form, formStatus } = this.ui;
     const f = form.elements;
-    const price = dollarsToCents(f.price.value);
-    if (price === null) {
-      formStatus.textContent = t('products.badPrice');
-      f.price.focus();
-      return;
-    }
+    const price = formPrice(form, formStatus);
+    if (price === null) return;
     const body = {
       sku: f.sku.value,
       price_cents: price,

@@ -15,6 +15,16 @@ export function dollarsToCents(text) {
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
+// The cents in a form's price field, or null after telling the seller what is wrong with it.
+export function formPrice(form, status) {
+  const cents = dollarsToCents(form.elements.price.value);
+  if (cents === null) {
+    status.textContent = t('products.badPrice');
+    form.elements.price.focus();
+  }
+  return cents;
+}
+
 const centsToDollars = (cents) => (Number(cents) / 100).toFixed(2);
 
 export class Products {
@@ -151,12 +161,8 @@ export class Products {
   async save() {
     const { form, formStatus } = this.ui;
     const f = form.elements;
-    const price = dollarsToCents(f.price.value);
-    if (price === null) {
-      formStatus.textContent = t('products.badPrice');
-      f.price.focus();
-      return;
-    }
+    const price = formPrice(form, formStatus);
+    if (price === null) return;
     const body = { sku: f.sku.value.trim(), title: f.title.value.trim(), price_cents: price };
     for (const name of ['title_zh', 'description', 'image']) if (f[name].value.trim()) body[name] = f[name].value.trim();
     for (const name of ['max_per_order', 'per_buyer']) if (f[name].value !== '') body[name] = Number(f[name].value);
