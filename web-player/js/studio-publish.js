@@ -10,7 +10,6 @@ import { load, save, streamKeyName, PUBLISH_PATTERN } from './studio-store.js';
 import { copyButton } from './studio-copy.js';
 
 const KEY_SLOT = '{key}';
-const PLACEHOLDER = '<stream key>';
 const MASK = '••••••••••••';
 
 // The server writes "<host>" (it cannot know the name viewers use); the studio can.
@@ -67,12 +66,13 @@ export class PublishPanel {
     this.rotateButton.disabled = !b || b.state === 'ended';
     if (!b) return this.root.replaceChildren();
     const key = knownKey(b.id);
-    const shownKey = key ? (this.revealed ? key : MASK) : PLACEHOLDER;
+    const placeholder = t('live.keySlot');
+    const shownKey = key ? (this.revealed ? key : MASK) : placeholder;
     const { rtmp, srt } = pattern();
     const rows = [];
     if (rtmp || srt) {
-      if (rtmp) rows.push(this.row('rtmp', t('live.rtmp'), rtmp.replace(KEY_SLOT, shownKey), () => rtmp.replace(KEY_SLOT, key ?? PLACEHOLDER)));
-      if (srt) rows.push(this.row('srt', t('live.srt'), srt.replace(KEY_SLOT, shownKey), () => srt.replace(KEY_SLOT, key ?? PLACEHOLDER)));
+      if (rtmp) rows.push(this.row('rtmp', t('live.rtmp'), rtmp.replace(KEY_SLOT, shownKey), () => rtmp.replace(KEY_SLOT, key ?? placeholder)));
+      if (srt) rows.push(this.row('srt', t('live.srt'), srt.replace(KEY_SLOT, shownKey), () => srt.replace(KEY_SLOT, key ?? placeholder)));
     } else {
       rows.push(el('p', { class: 'hint', text: t('live.urlsUnknown') }));
     }
