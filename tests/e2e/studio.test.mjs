@@ -164,6 +164,15 @@ check('the seller deletes a viewer\'s chat line', { timeout: 20000 }, async () =
   await studio.screenshot({ path: screenshotPath('studio.png') });
 });
 
+check('"Open it as host" opens the viewer page signed in as the seller', { timeout: 20000 }, async () => {
+  const [host] = await Promise.all([studio.context().waitForEvent('page'), studio.getByTestId('host-link').click()]);
+  host.on('pageerror', (e) => problems.push(`host page: ${e.message}`));
+  await host.waitForURL(/\/watch\/e2e-studio/, { timeout: 5000 });
+  await host.getByTestId('role-chip').filter({ hasText: 'Seller' }).waitFor({ timeout: 10000 });
+  assert.equal(new URL(host.url()).hash, '', 'the token leaves the address bar');
+  await host.close();
+});
+
 check('Chinese: the studio\'s own text and GMV in CNY', { timeout: 10000 }, async () => {
   await studio.getByTestId('lang').click();
   await studio.locator('#dash-heading').filter({ hasText: '实时数据' }).waitFor({ timeout: 2000 });
@@ -184,6 +193,8 @@ check('phone: demo login, one column, nothing wider than the screen', { timeout:
   await phone.getByTestId(`bc-${sale.id}`).click();
   await phone.getByTestId('studio-product-fuji-5lb').waitFor({ timeout: 5000 });
   await phone.getByTestId('kpi-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 8000 });
+  // A fresh tab never saw this broadcast's key: the addresses still show (GET /api/ingest).
+  await phone.getByTestId('publish-rtmp').filter({ hasText: /^rtmp:\/\/127\.0\.0\.1:\d+\/live\/<stream key>$/ }).waitFor({ timeout: 5000 });
   const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert.ok(widths[0] <= widths[1], `page is ${widths[0]} px wide in a ${widths[1]} px window`);
   const columns = await phone.evaluate(() => getComputedStyle(document.getElementById('studio')).gridTemplateColumns.split(' ').length);

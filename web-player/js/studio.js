@@ -13,6 +13,8 @@ import { Deals } from './studio-deals.js';
 import { Dashboard } from './studio-dashboard.js';
 import { StudioChat } from './studio-chat.js';
 import { Embed } from './studio-embed.js';
+import { api, broadcastPath } from './studio-api.js';
+import { toast } from './toast.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -90,6 +92,21 @@ function select(b) {
   deals.show(sale ? b.id : null);
   dashboard.show(sale ? b.id : null);
 }
+
+// The viewer (or keynote) page in a new tab, signed in as the seller with a chat token: the
+// seller's badge in the chat, and the staff tools there, e.g. marking keynote questions answered.
+$('host-link').addEventListener('click', async () => {
+  const b = current;
+  if (!b) return;
+  const tab = window.open('', '_blank');  // now, while the click still counts as the user's
+  try {
+    const { token } = await api('POST', broadcastPath(b.id, '/tokens'), { role: 'seller', name: b.seller || b.title });
+    tab.location = `${$('watch-link').getAttribute('href')}#token=${encodeURIComponent(token)}`;
+  } catch (e) {
+    tab?.close();
+    toast(e.message, 'warn');
+  }
+});
 
 function showHeader() {
   const b = current;
