@@ -161,7 +161,10 @@ check('the seller deletes a viewer\'s chat line', { timeout: 20000 }, async () =
   await studio.getByTestId('chat-send').click();
   await lineIn(viewer, 'certified organic').waitFor({ timeout: 5000 });
   await studio.evaluate(() => window.scrollTo(0, 0));
-  await studio.screenshot({ path: screenshotPath('studio.png') });
+  // The whole studio (dashboard, products, deals under the fold), without a toast passing by.
+  await studio.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid=toast]')).opacity === '0',
+    null, { timeout: 8000 });
+  await studio.screenshot({ path: screenshotPath('studio.png'), fullPage: true });
 });
 
 check('"Open it as host" opens the viewer page signed in as the seller', { timeout: 20000 }, async () => {
