@@ -20,6 +20,11 @@ std::optional<struct stat> stat_of(const std::string& path) {
   return st;
 }
 
+// One key per file however its path was spelled ("web-player//js/x.js", "./web-player/js/x.js").
+std::string key_of(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
+}
+
 int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
@@ -85,7 +90,7 @@ void CompressedFiles::add_file(const std::string& path, size_t max_file_bytes) {
   if (gz.empty() || gz.size() >= data.size()) return;  // tiny files: gzip would only add bytes
   raw_bytes_ += data.size();
   gzip_bytes_ += gz.size();
-  files_[path] = Entry{st->st_size, mtime_ns(*st), std::make_shared<const std::string>(std::move(gz))};
+  files_[key_of(path)] = Entry{st->st_size, mtime_ns(*st), std::make_shared<const std::string>(std::move(gz))};
 }
 
 void CompressedFiles::add_tree(const std::string& root, size_t max_file_bytes) {
@@ -104,7 +109,7 @@ void CompressedFiles::add_tree(const std::string& root, size_t max_file_bytes) {
 }
 
 std::shared_ptr<const std::string> CompressedFiles::gzip_of(const std::string& path) const {
-  auto found = files_.find(path);
+  auto found = files_.find(key_of(path));
   if (found == files_.end()) return nullptr;
   const auto st = stat_of(path);
   if (!st || st->st_size != found->second.size || mtime_ns(*st) != found->second.mtime_ns) return nullptr;

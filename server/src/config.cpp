@@ -143,8 +143,6 @@ std::vector<streaming::Rendition> read_ladder(const YAML::Node& node, const std:
   return ladder;
 }
 
-// files_dir: where a products_file is looked up (the config file's folder); nullopt for
-// broadcasts created over the API, which may not name server files.
 // description, starts_at (ISO 8601 with a zone), speakers [{name, role, photo}] and agenda
 // [{minute, title, speaker}], checked by validate_program.
 KeynoteProgram read_program(Section& s) {
@@ -185,6 +183,8 @@ KeynoteProgram read_program(Section& s) {
   return p;
 }
 
+// files_dir: where a products_file is looked up (the config file's folder); nullopt for
+// broadcasts created over the API, which may not name server files.
 BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
                                const CommerceConfig& commerce,
                                const std::optional<std::string>& files_dir) {

@@ -29,8 +29,12 @@ HttpResponse file_response(const RouteDeps& deps, const HttpRequest& request, co
   HttpResponse r;
   r.content_type = mime_type(path);
   r.headers.emplace_back("cache-control", cache_control_for(path));
-  auto gzip = deps.compressed && compressible(path) ? deps.compressed->gzip_of(path) : nullptr;
-  if (compressible(path)) r.headers.emplace_back("vary", "accept-encoding");
+  if (!compressible(path)) {
+    r.file_path = path;
+    return r;
+  }
+  r.headers.emplace_back("vary", "accept-encoding");
+  auto gzip = deps.compressed ? deps.compressed->gzip_of(path) : nullptr;
   if (gzip && accepts_gzip(request.accept_encoding)) {
     r.body = *gzip;
     r.headers.emplace_back("content-encoding", "gzip");

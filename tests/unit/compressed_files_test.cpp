@@ -70,6 +70,7 @@ TEST(CompressedFiles, TextFilesAreGzippedAndRoundTrip) {
   ASSERT_TRUE(gz);
   EXPECT_LT(gz->size(), js.size() / 10);
   EXPECT_EQ(gunzip(*gz), js);
+  EXPECT_EQ(files.gzip_of((dir.path / "js" / "." / "app.js").string()), gz);  // however it is spelled
   EXPECT_FALSE(files.gzip_of((dir.path / "img/photo.png").string()));
 }
 
