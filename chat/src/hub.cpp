@@ -141,6 +141,11 @@ int Hub::on_established(lws* wsi, uint64_t* session) {
 // Refusals happen after the upgrade, with an error frame and a close code, so a browser can
 // tell "no such broadcast" from "too many connections" and back off.
 bool Hub::admit(Connection& c) {
+  if (draining_) {
+    send_error(c, {"going_away", "this server is restarting, reconnecting", {}, 1000});
+    close_after_drain(c, kCloseGoingAway, "going away");
+    return false;
+  }
   auto room = rooms_.find(c.room);
   if (room == rooms_.end()) {
     log("chat")->info("refused ws /ws/{}: no live broadcast", c.room);
@@ -235,6 +240,7 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (auto* e = std::get_if<ProtocolError>(&parsed)) return send_error(c, *e);
   auto& message = std::get<ClientMessage>(parsed);
   if (std::holds_alternative<Ping>(message)) return send(c, pong_frame());
+  if (draining_) return refuse_while_draining(c, message);
   if (auto* hello = std::get_if<Hello>(&message)) return handle_hello(c, std::move(*hello));
   if (!c.welcomed) return send_error(c, {"hello_first", "send hello before anything else", {}});
   if (needs_moderator(message)) return handle_moderation(c, message);

@@ -91,7 +91,13 @@ void OrderDesk::buy(const std::string& id, BuyRequest request, BuyCallback cb) {
     return cb(rejected(BuyStatus::invalid, "no_shop", "this broadcast has no shop"));
   }
   Shop& shop = it->second;
-  shop.queue.push_back({std::move(request), std::move(cb)});
+  // Counted until answered, so a draining node knows when every ack has been handed out. The
+  // desk outlives the loop's last turn (the composition root owns both), so `this` is safe.
+  ++in_flight_;
+  shop.queue.push_back({std::move(request), [this, cb = std::move(cb)](const BuyResult& result) {
+                          --in_flight_;
+                          cb(result);
+                        }});
   if (shop.queue.size() >= limits_.max_batch) {
     shop.flush_timer.cancel();
     flush(id);

@@ -24,6 +24,7 @@
 #include "livegate/server/broadcast_admin.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/chat_tokens.h"
+#include "livegate/server/drain.h"
 #include "livegate/server/embedded_redis.h"
 #include "livegate/server/http_routes.h"
 #include "livegate/server/http_server.h"
@@ -45,9 +46,8 @@ std::string node_name(const std::string& configured) {
   return std::string(g_get_host_name()) + ":" + std::to_string(getpid());
 }
 
-gboolean quit_on_signal(gpointer data) {
-  log("server")->info("signal received, shutting down");
-  static_cast<EventLoop*>(data)->quit();
+gboolean drain_on_signal(gpointer data) {
+  static_cast<Drain*>(data)->start();
   return G_SOURCE_CONTINUE;
 }
 
@@ -299,8 +299,9 @@ int run_app(const Config& config) {
   }
   std::fflush(stdout);
 
-  const guint sigint = g_unix_signal_add(SIGINT, quit_on_signal, &loop);
-  const guint sigterm = g_unix_signal_add(SIGTERM, quit_on_signal, &loop);
+  Drain drain(loop, hub, orders, std::chrono::milliseconds(config.http.drain_ms));
+  const guint sigint = g_unix_signal_add(SIGINT, drain_on_signal, &drain);
+  const guint sigterm = g_unix_signal_add(SIGTERM, drain_on_signal, &drain);
   loop.run();
   g_source_remove(sigint);
   g_source_remove(sigterm);

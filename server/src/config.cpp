@@ -268,6 +268,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read("hls_js", c.http.hls_js);
     s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
     s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
+    s.read_range("drain_ms", c.http.drain_ms, 0, 120000);
   }
   {
     Section s(top.child("ingest"), "ingest");

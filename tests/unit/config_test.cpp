@@ -94,6 +94,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.commerce.cny_per_usd, code.commerce.cny_per_usd);
   EXPECT_EQ(file.log_level, code.log_level);
   EXPECT_EQ(file.http.max_body_bytes, code.http.max_body_bytes);
+  EXPECT_EQ(file.http.drain_ms, code.http.drain_ms);
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
   EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
   EXPECT_FALSE(code.auth.demo_login);  // a real server never hands out its seller token

@@ -54,6 +54,7 @@ struct HubLimits {
 class Room;
 
 // Close codes the hub uses (4000-4999 are the application's range).
+inline constexpr int kCloseGoingAway = 1001;  // the node is shutting down: reconnect elsewhere
 inline constexpr int kCloseSlowConsumer = 4008;
 inline constexpr int kCloseFlooding = 4029;
 inline constexpr int kCloseBanned = 4403;
@@ -113,6 +114,14 @@ class Hub {
   size_t viewers(const std::string& room) const;
   size_t connections() const { return connections_.size(); }
 
+  // Shutting down (hub_drain.cpp). From begin_drain() on, new connections and new frames are
+  // turned away with "going away" (buys get no answer at all: the page sends them again, same
+  // key, to the node it reconnects to); what is already queued keeps flowing. close_all()
+  // then closes every connection with 1001 once its queue is written.
+  void begin_drain();
+  bool draining() const { return draining_; }
+  void close_all(int code, const std::string& reason);
+
  private:
   struct Connection;
   // Per user on this node: their connections (to close them on a ban) and their chat budget,
@@ -140,6 +149,7 @@ class Hub {
   void handle_vote(Connection& c, Vote vote);
   void handle_qa_moderation(Connection& c, const ClientMessage& message);
   void qa_done(uint64_t id, const std::string& error_code);
+  void refuse_while_draining(Connection& c, const ClientMessage& message);
   bool take_message_budget(Connection& c);
   void moderation_done(uint64_t id, const std::string& what, const std::string& error_code);
 
@@ -168,6 +178,7 @@ class Hub {
   std::unordered_map<std::string, UserState> users_;
   std::unordered_map<std::string, size_t> per_ip_;
   Timer presence_timer_;
+  bool draining_ = false;
 };
 
 }  // namespace livegate::chat

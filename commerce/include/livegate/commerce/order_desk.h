@@ -70,6 +70,8 @@ class OrderDesk {
   void tally(const std::string& broadcast_id, TallyCallback cb);
 
   uint64_t batches_sent() const { return batches_sent_; }
+  // Buys taken and not answered yet (queued or in Redis).
+  size_t in_flight() const { return in_flight_; }
 
  private:
   struct QueuedBuy {
@@ -88,6 +90,7 @@ class OrderDesk {
   OrderDeskLimits limits_;
   std::map<std::string, Shop> shops_;
   uint64_t batches_sent_ = 0;
+  size_t in_flight_ = 0;
 };
 
 }  // namespace livegate::commerce

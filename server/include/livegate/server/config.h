@@ -23,6 +23,8 @@ struct HttpConfig {
   std::string hls_js = "node_modules/hls.js/dist/hls.light.min.js";
   size_t max_connections = 20000;
   size_t max_body_bytes = 65536;  // REST request bodies; larger ones get 413
+  // SIGTERM/SIGINT: the longest wait for buy answers and "going away" closes before stopping.
+  int drain_ms = 5000;
 };
 
 struct AuthConfig {
