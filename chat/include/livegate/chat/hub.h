@@ -26,6 +26,10 @@
 #include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
 
+namespace livegate {
+class Metrics;
+}
+
 namespace livegate::chat {
 
 struct HubLimits {
@@ -95,7 +99,9 @@ struct HubServices {
 
 class Hub {
  public:
-  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers);
+  // metrics: connections, rooms, frames, batches, drops; null counts nothing.
+  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers,
+      Metrics* metrics = nullptr);
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   ~Hub();
@@ -168,6 +174,7 @@ class Hub {
   std::unordered_map<std::string, UserState> users_;
   std::unordered_map<std::string, size_t> per_ip_;
   Timer presence_timer_;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace livegate::chat
