@@ -91,8 +91,8 @@ TEST_F(Observability, MetricsMoveWhenAViewerChatsAndBuys) {
   EXPECT_GT(before["livegate_redis_command_duration_seconds_count"], 0);  // catalog seeded at start
 
   auto ann = viewer("Ann");
-  ann->send_text(R"({"type":"chat","text":"is the \"Gala\" crate fresh?\n"})");
-  EXPECT_EQ(next_event(*ann, "chat")["text"], "is the \"Gala\" crate fresh?\n");
+  ann->send_text(R"({"type":"chat","text":"is the \"Gala\" crate fresh?"})");
+  EXPECT_EQ(next_event(*ann, "chat")["text"], "is the \"Gala\" crate fresh?");
   ann->send_text(R"({"type":"buy","sku":"honeycrisp-10lb","qty":1,"key":"metrics-1"})");
   EXPECT_EQ(next_of_type(*ann, "order")["status"], "ok");
   ann->send_text(R"({"type":"buy","sku":"honeycrisp-10lb","qty":1,"key":"metrics-1"})");
