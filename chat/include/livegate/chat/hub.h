@@ -26,6 +26,10 @@
 #include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
 
+namespace livegate {
+class Metrics;
+}
+
 namespace livegate::chat {
 
 struct HubLimits {
@@ -96,7 +100,9 @@ struct HubServices {
 
 class Hub {
  public:
-  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers);
+  // metrics: connections, rooms, frames, batches, drops; null counts nothing.
+  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers,
+      Metrics* metrics = nullptr);
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   ~Hub();
@@ -179,6 +185,7 @@ class Hub {
   std::unordered_map<std::string, size_t> per_ip_;
   Timer presence_timer_;
   bool draining_ = false;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace livegate::chat

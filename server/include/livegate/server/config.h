@@ -155,6 +155,7 @@ struct Config {
   AuthConfig auth;
   commerce::WebhookConfig webhooks;  // orders POSTed to the seller's system; off while url is empty
   std::string log_level = "info";
+  std::string log_format = "text";  // text | json (one JSON object per line)
   std::vector<BroadcastConfig> broadcasts;
 };
 
