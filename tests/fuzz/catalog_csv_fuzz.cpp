@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (r.products.size() != r.stock_given.size() || r.products.size() > kMaxProducts) std::abort();
   for (const auto& p : r.products) {
     if (validate_product(p)) std::abort();
+    (void)product_json(p).dump();  // the API's answer and the viewers' welcome frame; throws on bad UTF-8
   }
   return 0;
 }
