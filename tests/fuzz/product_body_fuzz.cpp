@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.h"
-#include "livegate/server/http_server.h"
 #include "livegate/commerce/catalog.h"
 
 using namespace livegate::commerce;
@@ -16,8 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!body.is_object()) return 0;  // the route answers 400 before the parser sees it
   std::string error;
   auto product = product_from_json(body, 10, &error);
-  // The route answers the message as JSON: it quotes the body, whatever its bytes.
-  if (!product) return (void)livegate::server::json_error(400, error), 0;
+  if (!product) return 0;
   if (validate_product(*product)) std::abort();  // accepted but invalid
   (void)product_json(*product).dump();
   return 0;
