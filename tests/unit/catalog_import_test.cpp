@@ -75,7 +75,7 @@ TEST(FlashDealRequest, Limits) {
   EXPECT_TRUE(validate_deal({"", 999, 5, 1, 0, 60'000}, limits));
 }
 
-// Found by the catalog_csv fuzz target's contract (every accepted product renders as JSON): a
+// Found writing the catalog_csv fuzz target's contract (every accepted product renders as JSON): a
 // title in Windows-1252 was accepted, and every answer and welcome frame listing it then threw.
 TEST(CatalogImport, TextThatIsNotUtf8IsRefused) {
   EXPECT_EQ(import_products_csv("sku,title,price_cents\ncafe,Caf\xE9,100\n", 10).error,

@@ -180,7 +180,8 @@ TEST(Protocol, ShopMessages) {
   EXPECT_FALSE(needs_moderator(ClientMessage{Tap{"gala"}}));
 }
 
-// Found by the chat_frame fuzz target (clang UBSan): a float qty out of int64's range was cast
+// Found reading the parser for its fuzz target, confirmed by fuzz_chat_frame (clang UBSan): a float
+// qty out of int64's range was cast
 // before its range was checked, which is undefined behaviour. g++'s -fsanitize=undefined does not
 // check float casts; LIVEGATE_SANITIZE adds float-cast-overflow for that.
 TEST(Protocol, HugeFloatQuantitiesAreRefusedBeforeAnyCast) {
