@@ -8,8 +8,9 @@
 
 using livegate::server::json_error;
 
-// Found by the fuzz targets' review: "no broadcast with id '\xff'" (or an SDP m= line, a CSV
-// column name) made nlohmann's strict dump() throw, and nothing catches in the lws callback.
+// Found reading the REST parsers for their fuzz targets, confirmed against a running server:
+// GET /api/broadcasts/%FF/products (no token needed) made nlohmann's strict dump() throw through
+// the lws callback, and the process terminated. An SDP m= line or a CSV column name did the same.
 TEST(JsonError, InvalidUtf8InTheMessageIsReplacedNotThrown) {
   auto r = json_error(404, "no broadcast with id '\xff\xfe'");
   EXPECT_EQ(r.status, 404);
