@@ -1,6 +1,8 @@
 // WebSocket text frames from viewers: parse_client_message must answer every byte string with a
 // message or a ProtocolError, and the error frame it leads to must be valid JSON.
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.h"
@@ -15,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)needs_moderator(*message);
   } else {
     // The error goes back to the viewer: it must serialize whatever bytes caused it.
-    (void)nlohmann::json::parse(error_frame(std::get<ProtocolError>(result)));
+    const auto frame = nlohmann::json::parse(error_frame(std::get<ProtocolError>(result)));
+    if (!frame.is_object()) std::abort();
   }
   return 0;
 }
