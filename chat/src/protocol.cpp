@@ -184,6 +184,9 @@ ParseResult parse_buy(const json& j) {
     if (!qty->is_number() || qty->is_boolean()) return err("bad_qty", "qty must be a whole number", b.key);
     if (qty->is_number_float()) {
       double d = qty->get<double>();
+      // Range first: casting 1e300 to int64 is undefined behaviour (UBSan, fuzz target chat_frame).
+      if (d > 1'000'000) return err("bad_qty", "qty is too large", b.key);
+      if (d < 1) return err("bad_qty", "qty must be at least 1", b.key);
       if (d != static_cast<double>(static_cast<int64_t>(d))) {
         return err("bad_qty", "qty must be a whole number", b.key);
       }

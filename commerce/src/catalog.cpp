@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <glib.h>
+
 #include "livegate/common/shop_ids.h"
 #include "livegate/common/web_url.h"
 
@@ -23,6 +25,13 @@ nlohmann::json product_json(const Product& p) {
 std::optional<std::string> validate_product(const Product& p) {
   if (!valid_sku(p.sku)) return "sku must be 1-64 characters of a-z, 0-9, '-' or '_'";
   if (p.title.empty() || p.title.size() > 200) return "title is required, up to 200 bytes";
+  // Text reaches every viewer inside JSON, which must be UTF-8: a spreadsheet saved as
+  // Windows-1252 ("Caf\xE9") is refused here rather than breaking each answer that lists it.
+  for (const std::string* text : {&p.title, &p.title_zh, &p.description, &p.image}) {
+    if (!g_utf8_validate(text->data(), static_cast<gssize>(text->size()), nullptr)) {
+      return "title, title_zh, description and image must be UTF-8 text";
+    }
+  }
   if (p.title_zh.size() > 200) return "title_zh must be up to 200 bytes";
   if (p.description.size() > 2000) return "description must be up to 2000 bytes";
   if (!valid_image_url(p.image)) return "image must be an http(s) URL or a path starting with /";

@@ -107,7 +107,10 @@ HttpResponse json_response(int status, const std::string& json_body) {
 }
 
 HttpResponse json_error(int status, const std::string& message) {
-  return json_response(status, nlohmann::json{{"error", message}}.dump());
+  // Messages quote what the client sent (an id from the URL, an SDP m= line, a CSV column):
+  // invalid UTF-8 there is replaced, since a strict dump() would throw through libwebsockets.
+  return json_response(status, nlohmann::json{{"error", message}}.dump(
+                                   -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,

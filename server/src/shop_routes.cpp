@@ -6,6 +6,7 @@
 #include "livegate/common/log.h"
 #include "livegate/common/shop_ids.h"
 #include "livegate/server/broadcast_admin.h"
+#include "livegate/server/shop_bodies.h"
 
 namespace livegate::server {
 
@@ -48,18 +49,6 @@ std::optional<json> body_object(const HttpRequest& request, Respond& respond) {
     return std::nullopt;
   }
   return body;
-}
-
-// Integer field of a body: nullopt when absent; false (answered 400) when not a whole number.
-bool optional_integer(const json& body, const char* name, std::optional<int64_t>& out, Respond& respond) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return true;
-  if (!it->is_number_integer()) {
-    respond(json_error(400, std::string(name) + " must be a whole number"));
-    return false;
-  }
-  out = it->get<int64_t>();
-  return true;
 }
 
 // CNY for shoppers who pay in yuan: the price at the configured rate, in fen.
@@ -147,22 +136,11 @@ void pins_route(const ShopDeps& deps, const std::string& id, const HttpRequest& 
   if (!authorize_seller(deps.config.auth, request, respond)) return;
   auto body = body_object(request, respond);
   if (!body) return;
-  std::string sku;
-  if (auto it = body->find("sku"); it != body->end() && !it->is_null()) {
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-      return respond(json_error(400, "sku must be a sku or null (unpin)"));
-    }
-    sku = it->get<std::string>();
-  }
-  std::optional<int64_t> media_ms;
-  if (!optional_integer(*body, "media_ms", media_ms, respond)) return;
-  // The studio may send the program date-time its preview shows; it must be near now.
-  const int64_t now = live_edge_media_ms();
-  if (media_ms && (*media_ms < now - 24 * 3600 * 1000LL || *media_ms > now + 60'000)) {
-    return respond(json_error(400, "media_ms must be a program date-time (Unix ms) within the last day"));
-  }
+  auto pin = read_pin_body(*body, live_edge_media_ms());
+  if (auto* error = std::get_if<std::string>(&pin)) return respond(json_error(400, *error));
+  const auto& [sku, media_ms] = std::get<PinBody>(pin);
   log("commerce")->info("broadcast {}: pin {}", id, sku.empty() ? "cleared" : sku);
-  deps.pins.pin(id, sku, media_ms.value_or(now), "seller", answer(std::move(respond), 200));
+  deps.pins.pin(id, sku, media_ms, "seller", answer(std::move(respond), 200));
 }
 
 void deals_route(const ShopDeps& deps, const std::string& id, const HttpRequest& request,
@@ -181,24 +159,9 @@ void deals_route(const ShopDeps& deps, const std::string& id, const HttpRequest&
   if (parts.size() != 4) return respond(json_error(404, "no such API endpoint"));
   auto body = body_object(request, respond);
   if (!body) return;
-  commerce::DealRequest r;
-  std::optional<int64_t> price, stock, per_buyer, duration, starts_in;
-  if (!optional_integer(*body, "price_cents", price, respond) ||
-      !optional_integer(*body, "stock", stock, respond) ||
-      !optional_integer(*body, "per_buyer", per_buyer, respond) ||
-      !optional_integer(*body, "duration_seconds", duration, respond) ||
-      !optional_integer(*body, "starts_in_seconds", starts_in, respond)) {
-    return;
-  }
-  if (auto it = body->find("sku"); it != body->end() && it->is_string()) r.sku = it->get<std::string>();
-  if (!price || !stock || !duration) {
-    return respond(json_error(400, "a deal needs sku, price_cents, stock and duration_seconds"));
-  }
-  r.price_cents = *price;
-  r.stock = *stock;
-  r.per_buyer = static_cast<int>(std::clamp<int64_t>(per_buyer.value_or(1), -1, 100000));
-  r.duration_ms = std::clamp<int64_t>(*duration, -1, 1'000'000) * 1000;
-  r.starts_in_ms = std::clamp<int64_t>(starts_in.value_or(0), -1, 1'000'000) * 1000;
+  auto deal = read_deal_body(*body);
+  if (auto* error = std::get_if<std::string>(&deal)) return respond(json_error(400, *error));
+  const auto& r = std::get<commerce::DealRequest>(deal);
   log("commerce")->info("broadcast {}: flash deal on {} at {} cents, {} units, {} s", id, r.sku,
                         r.price_cents, r.stock, r.duration_ms / 1000);
   deps.deals.create(id, r, answer(std::move(respond), 201));

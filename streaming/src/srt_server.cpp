@@ -201,8 +201,9 @@ void SrtServer::run() {
         LinkStats stats{.lost_packets = static_cast<uint64_t>(std::max(0, perf.pktRcvLossTotal)),
                         .dropped_packets = static_cast<uint64_t>(std::max(0, perf.pktRcvDropTotal)),
                         .rtt_ms = perf.msRTT};
-        loop_.post([this, alive, id, stats] {
-          if (auto a = alive.lock(); a && *a) callbacks_.link(id, stats);
+        // A copy: clang 14 cannot capture a structured binding (C++20 allows it, clang 16 does).
+        loop_.post([this, alive, caller = id, stats] {
+          if (auto a = alive.lock(); a && *a) callbacks_.link(caller, stats);
         });
       }
     }

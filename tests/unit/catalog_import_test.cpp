@@ -74,3 +74,13 @@ TEST(FlashDealRequest, Limits) {
   EXPECT_TRUE(validate_deal({"gala", 999, 5, 1, -1, 60'000}, limits));
   EXPECT_TRUE(validate_deal({"", 999, 5, 1, 0, 60'000}, limits));
 }
+
+// Found writing the catalog_csv fuzz target's contract (every accepted product renders as JSON): a
+// title in Windows-1252 was accepted, and every answer and welcome frame listing it then threw.
+TEST(CatalogImport, TextThatIsNotUtf8IsRefused) {
+  EXPECT_EQ(import_products_csv("sku,title,price_cents\ncafe,Caf\xE9,100\n", 10).error,
+            "row 2: title, title_zh, description and image must be UTF-8 text");
+  EXPECT_EQ(import_products_csv(std::string("sku,title,description,price_cents\ncafe,Cafe,a\0b,100\n", 52), 10).error,
+            "row 2: title, title_zh, description and image must be UTF-8 text");
+  EXPECT_EQ(import_products_csv("sku,title,price_cents\ncafe,Café 咖啡,100\n", 10).error, "");
+}

@@ -309,3 +309,30 @@ TEST(KeynoteProgram, JsonUsesOpenedTimeWhenNoStartIsSet) {
   p.starts_at_ms = 99;
   EXPECT_EQ(program_json(p, 1234)["starts_at_ms"], 99);
 }
+
+// Found by the broadcast_body fuzz target (LeakSanitizer, clang): an unknown key was reported by
+// the Section's destructor after `return b` had built the result, which was then never
+// destroyed: each such POST /api/broadcasts leaked the broadcast it described. The sanitizer
+// stage's LeakSanitizer checks this test.
+TEST(Config, AnUnknownKeyBesideAWholeBroadcastIsRefusedWithoutALeak) {
+  const std::string body =
+      "id: pears\ntitle: Pear harvest with a title long enough to be on the heap\n"
+      "mode: sale\nproducts: [{sku: bosc, title: Bosc pears on the heap too, price_cents: 100}]\n"
+      "colour: red\n";
+  try {
+    parse_broadcast(body, CommerceConfig{});
+    FAIL() << "an unknown key must be refused";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "colour is not a known setting");
+  }
+  EXPECT_THROW(load_config_text("broadcasts:\n  - id: a\n    title: A\n    colour: red\n"), ConfigError);
+}
+
+// Found by the broadcast_body fuzz target: YAML passes any bytes through, and a title that is not
+// UTF-8 made broadcast_summary(...).dump() throw in every answer listing the broadcast.
+TEST(Config, TextThatIsNotUtf8IsRefused) {
+  EXPECT_THROW(parse_broadcast("id: a\ntitle: Caf\xE9\n", CommerceConfig{}), ConfigError);
+  EXPECT_THROW(parse_broadcast("id: a\ntitle: A\nmode: keynote\nspeakers: [{name: \"\xC1\xC1\"}]\n", CommerceConfig{}),
+               ConfigError);
+  EXPECT_EQ(parse_broadcast("id: a\ntitle: Café 咖啡\n", CommerceConfig{}).title, "Café 咖啡");
+}

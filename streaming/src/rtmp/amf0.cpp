@@ -117,7 +117,7 @@ class Reader {
           if (obj.size() >= kMaxElements) return false;
           Amf0Value member;
           if (!value(member, depth + 1)) return false;
-          obj.emplace_back(std::move(key), std::move(member));
+          obj.push_back({std::move(key), std::move(member)});
         }
         out.v = std::move(obj);
         return true;

@@ -16,7 +16,8 @@
 namespace livegate::streaming::rtmp {
 
 struct Amf0Value;
-using Amf0Object = std::vector<std::pair<std::string, Amf0Value>>;  // keeps key order
+struct Amf0Member;
+using Amf0Object = std::vector<Amf0Member>;  // keeps key order
 using Amf0Array = std::vector<Amf0Value>;
 
 struct Amf0Null {};
@@ -30,6 +31,14 @@ struct Amf0Value {
   const Amf0Object* object() const { return std::get_if<Amf0Object>(&v); }
   // The member of an object by key, or nullptr.
   const Amf0Value* get(std::string_view key) const;
+};
+
+// A named struct, not std::pair<std::string, Amf0Value>: clang 14 with libstdc++ 12 rejects that
+// pair of a type still being defined (its default-constructible check instantiates the
+// variant's destructor, which needs the pair complete).
+struct Amf0Member {
+  std::string key;
+  Amf0Value value;
 };
 
 inline Amf0Value amf_number(double d) { return {d}; }

@@ -1,0 +1,23 @@
+// REST body of POST /api/broadcasts (YAML or JSON): parse_broadcast either returns a broadcast
+// or throws ConfigError. Any other exception escaping is a bug: nothing catches it on the way
+// out through libwebsockets, so the server would stop.
+
+#include "fuzz_input.h"
+#include "livegate/server/http_server.h"
+#include "livegate/server/broadcasts.h"
+#include "livegate/server/config.h"
+
+using namespace livegate::server;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const CommerceConfig commerce;
+  try {
+    Broadcast b;
+    b.config = parse_broadcast(std::string(livegate::fuzz::as_text(data, size)), commerce);
+    // The answer, the broadcast list and every viewer's welcome carry this summary.
+    (void)broadcast_summary(b).dump();
+  } catch (const ConfigError& e) {
+    (void)json_error(400, e.what());  // what the handler answers
+  }
+  return 0;
+}
