@@ -154,14 +154,17 @@ bool Hub::admit(Connection& c) {
     close_after_drain(c, kCloseTooManyConnections, "server full");
     return false;
   }
-  auto [ip, fresh] = per_ip_.try_emplace(c.ip, IpState{0, TokenBucket(limits_.ip_messages_per_second, limits_.ip_messages_burst),
-                                                      TokenBucket(limits_.ip_buys_per_second, limits_.ip_buys_burst)});
+  // The address's budgets live while it has connections here (a fresh entry has none, so it
+  // always passes the check below).
+  auto ip = per_ip_
+                .try_emplace(c.ip, IpState{0, TokenBucket(limits_.ip_messages_per_second, limits_.ip_messages_burst),
+                                           TokenBucket(limits_.ip_buys_per_second, limits_.ip_buys_burst)})
+                .first;
   if (limits_.max_connections_per_ip && ip->second.connections >= limits_.max_connections_per_ip) {
     log("chat")->warn("room {}: refused {}: {} connections from this address", c.room, c.ip,
                       limits_.max_connections_per_ip);
     send_error(c, {"too_many_connections", "too many connections from your address", {}, 5000});
     close_after_drain(c, kCloseTooManyConnections, "too many connections");
-    if (fresh) per_ip_.erase(ip);
     return false;
   }
   ++ip->second.connections;

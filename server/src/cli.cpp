@@ -16,7 +16,7 @@ std::optional<CliOptions> parse_cli(int argc, char** argv, int& exit_code) {
       "token", "Print a JWT signed with the config's auth.jwt_secret (chat roles, REST for seller/admin)");
   token_cmd->fallthrough();  // `livegate token --config x.yaml ...` reads the app's --config
   token_cmd->add_option("--role", token.role, "viewer, moderator, seller or admin")
-      ->check(CLI::IsMember({"viewer", "moderator", "seller", "admin"}))
+      ->check(CLI::IsMember(std::vector<std::string>{"viewer", "moderator", "seller", "admin"}))
       ->capture_default_str();
   token_cmd->add_option("--room", token.room, "Broadcast id the token is for (default: every broadcast)");
   token_cmd->add_option("--name", token.name, "Name shown in chat")->required();

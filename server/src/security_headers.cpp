@@ -61,7 +61,8 @@ Respond with_cors(const HttpConfig& http, const HttpRequest& request, Respond re
 }
 
 bool answer_preflight(const HttpConfig& http, const HttpRequest& request, Respond& respond) {
-  if (request.method != "OPTIONS") return false;
+  // Only browsers' preflights (they carry Origin); another OPTIONS goes on to the routes (405).
+  if (request.method != "OPTIONS" || request.origin.empty()) return false;
   // A listed origin may call everything; any other only reads the public GETs.
   const bool open = !allowed_origin(http, request.origin) && is_public_read(request);
   if (!open && !allowed_origin(http, request.origin)) {

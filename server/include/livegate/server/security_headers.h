@@ -28,7 +28,7 @@ bool is_public_read(const HttpRequest& request);
 Respond with_cors(const HttpConfig& http, const HttpRequest& request, Respond respond);
 
 // An OPTIONS preflight: 204 with the allowed methods and headers for an allowed origin, 403
-// (JSON) for any other; false when the request is not one (not OPTIONS).
+// (JSON) for any other; false when the request is not one (not OPTIONS, or no Origin).
 bool answer_preflight(const HttpConfig& http, const HttpRequest& request, Respond& respond);
 
 }  // namespace livegate::server
