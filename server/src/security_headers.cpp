@@ -23,12 +23,18 @@ bool allowed_origin(const HttpConfig& http, const std::string& origin) {
 void add_page_headers(HttpResponse& r, PageKind kind, const HttpConfig& http) {
   // connect-src: 'self' is the page's own origin for fetch and (CSP 3) its ws:/wss:; the schemes
   // are listed as well for browsers that do not map 'self' onto WebSockets.
-  std::string frame_ancestors = "'none'";
-  if (kind == PageKind::embed) frame_ancestors = http.embed_origins.empty() ? "*" : join(http.embed_origins);
+  // frame-ancestors: nobody frames the pages, except /embed/{id}: the listed sites, or with no
+  // list any site at all. "Any" leaves the directive out rather than writing "*", because "*"
+  // only matches http(s) ancestors and would refuse a host page with an opaque origin (a
+  // sandboxed iframe, about:blank, file://) that embeds the player.
+  std::string frame_ancestors = "; frame-ancestors 'none'";
+  if (kind == PageKind::embed) {
+    frame_ancestors = http.embed_origins.empty() ? "" : "; frame-ancestors " + join(http.embed_origins);
+  }
   r.headers.emplace_back("content-security-policy",
                          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
                          "media-src 'self' blob:; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
-                         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " +
+                         "object-src 'none'; base-uri 'self'; form-action 'self'" +
                              frame_ancestors);
   r.headers.emplace_back("referrer-policy", "strict-origin-when-cross-origin");
   r.headers.emplace_back("permissions-policy", kind == PageKind::capture
