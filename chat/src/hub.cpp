@@ -5,6 +5,7 @@
 
 #include "connection.h"
 #include "livegate/common/log.h"
+#include "livegate/common/metrics.h"
 
 namespace livegate::chat {
 
@@ -23,12 +24,14 @@ std::string room_from_uri(std::string_view uri) {
 
 }  // namespace
 
-Hub::Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers)
+Hub::Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers,
+         Metrics* metrics)
     : loop_(loop),
       services_(services),
       limits_(std::move(limits)),
       handlers_(std::move(handlers)),
-      filter_(limits_.blocked_words) {
+      filter_(limits_.blocked_words),
+      metrics_(metrics) {
   presence_timer_ = loop_.every(limits_.presence_interval, [this] {
     report_presence();
     return true;
@@ -55,6 +58,7 @@ lws_protocols Hub::protocol() {
 void Hub::open_room(const std::string& room) {
   if (rooms_.contains(room)) return;
   rooms_.emplace(room, std::make_unique<Room>(room));
+  if (metrics_) metrics_->chat_rooms.Set(static_cast<double>(rooms_.size()));
   services_.chat.subscribe(room, [this, room](std::string_view event) { on_room_event(room, event); });
 }
 
@@ -134,6 +138,7 @@ int Hub::on_established(lws* wsi, uint64_t* session) {
   *session = conn->id;
   Connection& c = *conn;
   connections_.emplace(c.id, std::move(conn));
+  if (metrics_) metrics_->ws_connections.Set(static_cast<double>(connections_.size()));
   admit(c);
   return 0;
 }
@@ -141,6 +146,11 @@ int Hub::on_established(lws* wsi, uint64_t* session) {
 // Refusals happen after the upgrade, with an error frame and a close code, so a browser can
 // tell "no such broadcast" from "too many connections" and back off.
 bool Hub::admit(Connection& c) {
+  if (draining_) {
+    send_error(c, {"going_away", "this server is restarting, reconnecting", {}, 1000});
+    close_after_drain(c, kCloseGoingAway, "going away");
+    return false;
+  }
   auto room = rooms_.find(c.room);
   if (room == rooms_.end()) {
     log("chat")->info("refused ws /ws/{}: no live broadcast", c.room);
@@ -183,6 +193,7 @@ void Hub::on_closed(uint64_t id) {
   }
   if (c.hello_seen) leave_user(c);
   connections_.erase(it);
+  if (metrics_) metrics_->ws_connections.Set(static_cast<double>(connections_.size()));
 }
 
 void Hub::join_user(Connection& c) {
@@ -223,6 +234,7 @@ int Hub::on_receive(Connection& c, const void* in, size_t len) {
   }
   const bool complete = lws_is_final_fragment(c.wsi) && !lws_remaining_packet_payload(c.wsi);
   if (complete && !c.rx_discard) {
+    if (metrics_) metrics_->chat_messages_in.Increment();
     std::string text = std::move(c.rx);
     c.rx.clear();
     handle_frame(c, text);
@@ -242,6 +254,7 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (auto* e = std::get_if<ProtocolError>(&parsed)) return send_error(c, *e);
   auto& message = std::get<ClientMessage>(parsed);
   if (std::holds_alternative<Ping>(message)) return send(c, pong_frame());
+  if (draining_) return refuse_while_draining(c, message);
   if (auto* hello = std::get_if<Hello>(&message)) return handle_hello(c, std::move(*hello));
   if (!c.welcomed) return send_error(c, {"hello_first", "send hello before anything else", {}});
   if (needs_moderator(message)) return handle_moderation(c, message);
@@ -271,9 +284,12 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
 void Hub::send(Connection& c, std::string_view payload) {
   FramePtr frame = make_frame(payload);
   if (over_queue_limit(c, frame->size())) {
+    // The frame is dropped, and on the way to 4008 so is everything still queued.
+    if (metrics_) metrics_->chat_send_queue_drops.Increment(c.close_when_drained ? 1.0 : 1.0 + c.queue.size());
     if (!c.close_when_drained) {
       log("chat")->warn("room {}: closing slow viewer {} ({} bytes queued)", c.room, c.user.id,
                         c.queued_bytes);
+      if (metrics_) metrics_->chat_slow_consumers.Increment();
       c.queue.clear();
       c.queued_bytes = 0;
       close_after_drain(c, kCloseSlowConsumer, "slow consumer");
@@ -316,6 +332,7 @@ int Hub::on_writeable(Connection& c) {
         static_cast<int>(frame->size())) {
       return -1;
     }
+    if (metrics_) metrics_->chat_frames_out.Increment();
     if (lws_send_pipe_choked(c.wsi)) break;
   }
   if (!c.queue.empty()) {
@@ -392,6 +409,7 @@ void Hub::flush(const std::string& room) {
   auto it = rooms_.find(room);
   if (it == rooms_.end() || !it->second->has_pending()) return;
   Batch batch = it->second->take_batch();
+  if (metrics_) metrics_->chat_batch_events.Observe(static_cast<double>(batch.events.size()));
   for (uint64_t id : it->second->members()) {
     Connection* c = find(id);
     if (!c || c->close_when_drained) continue;

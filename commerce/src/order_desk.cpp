@@ -5,6 +5,7 @@
 #include "buy_script.h"
 #include "livegate/common/redis_keys.h"
 #include "livegate/common/log.h"
+#include "livegate/common/metrics.h"
 
 namespace livegate::commerce {
 
@@ -17,6 +18,17 @@ const char* to_string(BuyStatus s) {
     case BuyStatus::unavailable: return "unavailable";
   }
   return "unavailable";
+}
+
+const char* metric_result(const BuyResult& r) {
+  switch (r.status) {
+    case BuyStatus::ok: return "ok";
+    case BuyStatus::duplicate: return "duplicate";
+    case BuyStatus::sold_out: return "sold_out";
+    case BuyStatus::invalid: return r.error_code == "limit_reached" ? "limit" : "invalid";
+    case BuyStatus::unavailable: return "failed";
+  }
+  return "failed";
 }
 
 namespace {
@@ -82,16 +94,29 @@ std::map<std::string, int64_t> pairs_to_map(const redisReply* r) {
 
 }  // namespace
 
-OrderDesk::OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits)
-    : loop_(loop), redis_(redis), limits_(limits) {}
+OrderDesk::OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits, Metrics* metrics)
+    : loop_(loop), redis_(redis), limits_(limits), metrics_(metrics) {}
 
 void OrderDesk::buy(const std::string& id, BuyRequest request, BuyCallback cb) {
+  if (metrics_) {
+    // Every answer a buyer gets is counted once, whichever path gives it.
+    cb = [metrics = metrics_, cb = std::move(cb)](const BuyResult& r) {
+      metrics->count_order(metric_result(r));
+      cb(r);
+    };
+  }
   auto it = shops_.find(id);
   if (it == shops_.end()) {
     return cb(rejected(BuyStatus::invalid, "no_shop", "this broadcast has no shop"));
   }
   Shop& shop = it->second;
-  shop.queue.push_back({std::move(request), std::move(cb)});
+  // Counted until answered, so a draining node knows when every ack has been handed out. The
+  // desk outlives the loop's last turn (the composition root owns both), so `this` is safe.
+  ++in_flight_;
+  shop.queue.push_back({std::move(request), [this, cb = std::move(cb)](const BuyResult& result) {
+                          --in_flight_;
+                          cb(result);
+                        }});
   if (shop.queue.size() >= limits_.max_batch) {
     shop.flush_timer.cancel();
     flush(id);
@@ -123,6 +148,7 @@ void OrderDesk::flush(const std::string& id) {
     args.push_back(b.request.deal);
   }
   batches_sent_++;
+  if (metrics_) metrics_->buy_batch_size.Observe(static_cast<double>(batch->size()));
   redis_.eval(buy_script(), buy_script_keys(id), args, [batch, id](const redisReply* reply, const std::string& error) {
                 const bool ok_shape = error.empty() && reply && reply->type == REDIS_REPLY_ARRAY &&
                                       reply->elements == batch->size();

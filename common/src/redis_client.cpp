@@ -3,6 +3,7 @@
 #include <hiredis/async.h>
 
 #include "livegate/common/log.h"
+#include "livegate/common/metrics.h"
 #include "redis_glib_source.h"
 
 namespace livegate {
@@ -25,10 +26,11 @@ RedisScript::RedisScript(std::string source) : source_(std::move(source)) {
 struct RedisClient::Pending {
   RedisClient* client;
   RedisCallback cb;
+  std::chrono::steady_clock::time_point sent;
 };
 
-RedisClient::RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name)
-    : loop_(loop), endpoint_(std::move(endpoint)), name_(std::move(name)) {}
+RedisClient::RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name, Metrics* metrics)
+    : loop_(loop), endpoint_(std::move(endpoint)), name_(std::move(name)), metrics_(metrics) {}
 
 RedisClient::~RedisClient() {
   shutting_down_ = true;
@@ -120,6 +122,10 @@ void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
     return;
   }
   self->replies_++;
+  if (self->metrics_) {
+    self->metrics_->redis_command_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->sent).count());
+  }
   pending->cb(static_cast<redisReply*>(reply), {});
 }
 
@@ -136,7 +142,7 @@ void RedisClient::command(const std::vector<std::string>& argv, RedisCallback cb
     ptrs.push_back(a.data());
     lens.push_back(a.size());
   }
-  auto* pending = new Pending{this, std::move(cb)};
+  auto* pending = new Pending{this, std::move(cb), std::chrono::steady_clock::now()};
   if (redisAsyncCommandArgv(ac_, &RedisClient::on_reply, pending, static_cast<int>(argv.size()),
                             ptrs.data(), lens.data()) != REDIS_OK) {
     RedisCallback failed = std::move(pending->cb);

@@ -20,14 +20,17 @@
 #include "livegate/commerce/shop_stats.h"
 #include "livegate/common/event_loop.h"
 #include "livegate/common/log.h"
+#include "livegate/common/metrics.h"
 #include "livegate/common/redis_client.h"
 #include "livegate/server/broadcast_admin.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/chat_tokens.h"
+#include "livegate/server/drain.h"
 #include "livegate/server/embedded_redis.h"
 #include "livegate/server/http_routes.h"
 #include "livegate/server/http_server.h"
 #include "livegate/server/media_router.h"
+#include "livegate/server/observability.h"
 #include "livegate/streaming/rtmp_server.h"
 #include "livegate/streaming/srt_server.h"
 #include "livegate/server/room_snapshot.h"
@@ -45,9 +48,8 @@ std::string node_name(const std::string& configured) {
   return std::string(g_get_host_name()) + ":" + std::to_string(getpid());
 }
 
-gboolean quit_on_signal(gpointer data) {
-  log("server")->info("signal received, shutting down");
-  static_cast<EventLoop*>(data)->quit();
+gboolean drain_on_signal(gpointer data) {
+  static_cast<Drain*>(data)->start();
   return G_SOURCE_CONTINUE;
 }
 
@@ -87,6 +89,7 @@ bool open_shops(EventLoop& loop, commerce::CatalogStore& catalog, commerce::Orde
 
 int run_app(const Config& config) {
   set_log_level(config.log_level);
+  set_log_format(config.log_format);
   auto missing = streaming::missing_elements();
   if (!missing.empty()) {
     for (const auto& e : missing) {
@@ -97,6 +100,7 @@ int run_app(const Config& config) {
   }
 
   EventLoop loop;
+  Metrics metrics;  // GET /metrics; outlives every part that counts
   std::unique_ptr<EmbeddedRedis> embedded;
   if (config.redis.embedded) {
     embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir,
@@ -108,8 +112,8 @@ int run_app(const Config& config) {
     }
   }
   const RedisEndpoint endpoint = endpoint_for(config.redis, embedded.get());
-  RedisClient redis(loop, endpoint, "redis-commands");
-  RedisClient subscriber(loop, endpoint, "redis-events");
+  RedisClient redis(loop, endpoint, "redis-commands", &metrics);
+  RedisClient subscriber(loop, endpoint, "redis-events", &metrics);
   redis.start();
   subscriber.start();
   if (!loop.run_until([&] { return redis.connected() && subscriber.connected(); },
@@ -119,7 +123,7 @@ int run_app(const Config& config) {
     return 1;
   }
 
-  commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch});
+  commerce::OrderDesk orders(loop, redis, {.max_batch = config.commerce.max_batch}, &metrics);
   commerce::CatalogStore catalog(redis);
   commerce::FlashDeals deals(redis);
   commerce::ProductPins pins(redis);
@@ -134,6 +138,7 @@ int run_app(const Config& config) {
                                                 std::chrono::seconds(5 * config.chat.presence_interval_ms / 1000))});
   BroadcastMap broadcasts;
   for (const auto& b : config.broadcasts) broadcasts[b.id].config = b;
+  Readiness readiness(broadcasts, {&redis, &subscriber});  // GET /readyz
 
   chat::HubHandlers handlers{
       .snapshot = [&](const std::string& room,
@@ -162,7 +167,7 @@ int run_app(const Config& config) {
       }};
   chat::Hub hub(loop, {.chat = store, .moderation = moderation, .qa = qa, .presence = presence},
                 hub_limits(config.chat, config.auth),
-                std::move(handlers));
+                std::move(handlers), &metrics);
 
   if (!open_shops(loop, catalog, orders, config)) return 1;
   for (const auto& b : config.broadcasts) hub.open_room(b.id);
@@ -183,6 +188,8 @@ int run_app(const Config& config) {
                 .config = config};
   RouteDeps deps{{broadcasts, orders, catalog, hub, redis}, config.http, config.media};
   deps.shop = &shop;
+  ObserveDeps observe{.metrics = &metrics, .readiness = &readiness};
+  deps.observe = &observe;
   CompressedFiles compressed;  // before the loop runs: serving never compresses
   compressed.add_tree(config.http.web_root);
   compressed.add_file(config.http.hls_js);
@@ -191,8 +198,8 @@ int run_app(const Config& config) {
                     compressed.raw_total() / 1024, compressed.gzip_total() / 1024);
   HttpServer http(
       loop, config.http,
-      [&deps](const HttpRequest& request, Respond respond) {
-        route_request(deps, request, std::move(respond));
+      [&deps, &metrics](const HttpRequest& request, Respond respond) {
+        route_request(deps, request, counting_status(&metrics, std::move(respond)));
       },
       {hub.protocol()});
   std::string error;
@@ -200,6 +207,7 @@ int run_app(const Config& config) {
     log("http")->critical("{}", error);
     return 1;
   }
+  readiness.set_listening(true);
 
   // Media state becomes the broadcast's state and a "state" event in its room.
   MediaRouter media(loop, broadcasts, config.media, [&](const std::string& id, const std::string& state) {
@@ -208,7 +216,7 @@ int run_app(const Config& config) {
     it->second.state = state;
     log("streaming")->info("broadcast {}: {}", id, state);
     hub.publish_local(id, nlohmann::json{{"type", "state"}, {"state", state}}.dump());
-  });
+  }, &metrics);
   if (!media.start_all(&error)) {
     log("streaming")->critical("{}", error);
     return 1;
@@ -299,8 +307,11 @@ int run_app(const Config& config) {
   }
   std::fflush(stdout);
 
-  const guint sigint = g_unix_signal_add(SIGINT, quit_on_signal, &loop);
-  const guint sigterm = g_unix_signal_add(SIGTERM, quit_on_signal, &loop);
+  // /readyz says 503 "draining" from the first signal, so a load balancer stops sending viewers.
+  Drain drain(loop, hub, orders, std::chrono::milliseconds(config.http.drain_ms),
+              [&readiness] { readiness.set_draining(); });
+  const guint sigint = g_unix_signal_add(SIGINT, drain_on_signal, &drain);
+  const guint sigterm = g_unix_signal_add(SIGTERM, drain_on_signal, &drain);
   loop.run();
   g_source_remove(sigint);
   g_source_remove(sigterm);

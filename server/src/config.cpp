@@ -299,6 +299,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
         }
       }
     }
+    s.read_range("drain_ms", c.http.drain_ms, 0, 120000);
   }
   {
     Section s(top.child("ingest"), "ingest");
@@ -441,6 +442,8 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read("level", c.log_level);
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(c.log_level)) s.fail("level", "must be one of trace, debug, info, warn, error, critical, off");
+    s.read("format", c.log_format);
+    if (c.log_format != "text" && c.log_format != "json") s.fail("format", "must be text or json");
   }
   YAML::Node broadcasts = top.child("broadcasts");
   if (broadcasts && !broadcasts.IsNull()) {

@@ -123,6 +123,8 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   const std::string_view head = parts[0];
 
   if (head == "healthz" && parts.size() == 1) return handle_healthz(deps.api, std::move(respond));
+  if (head == "readyz" && parts.size() == 1 && deps.observe) return handle_readyz(*deps.observe, std::move(respond));
+  if (head == "metrics" && parts.size() == 1 && deps.observe) return handle_metrics(*deps.observe, std::move(respond));
   if (head == "api") {
     if (parts.size() == 2 && parts[1] == "broadcasts") {
       return handle_list_broadcasts(deps.api, std::move(respond));

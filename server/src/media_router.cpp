@@ -6,12 +6,13 @@
 namespace livegate::server {
 
 MediaRouter::MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media,
-                         Announce announce)
+                         Announce announce, Metrics* metrics)
     : loop_(loop),
       broadcasts_(broadcasts),
       media_(media),
       announce_(std::move(announce)),
-      thumbnails_(loop, media.thumbnail_width) {}
+      thumbnails_(loop, media.thumbnail_width),
+      metrics_(metrics) {}
 
 bool MediaRouter::run(Broadcast& b, Source source, std::string* error,
                       streaming::PipelineSource push_source) {
@@ -75,6 +76,28 @@ void MediaRouter::log_ingest() {
   }
 }
 
+void MediaRouter::update_ingest_metrics() {
+  if (!metrics_) return;
+  for (auto it = ingest_series_.begin(); it != ingest_series_.end();) {
+    auto b = broadcasts_.find(*it);
+    if (b != broadcasts_.end() && b->second.ingest) {
+      ++it;
+      continue;
+    }
+    const prometheus::Labels labels{{"broadcast", *it}};
+    metrics_->ingest_bitrate_kbps.Remove(&metrics_->ingest_bitrate_kbps.Add(labels));
+    metrics_->ingest_fps.Remove(&metrics_->ingest_fps.Add(labels));
+    it = ingest_series_.erase(it);
+  }
+  for (const auto& [id, b] : broadcasts_) {
+    if (!b.ingest) continue;
+    const prometheus::Labels labels{{"broadcast", id}};
+    metrics_->ingest_bitrate_kbps.Add(labels).Set(b.ingest->bitrate_kbps());
+    metrics_->ingest_fps.Add(labels).Set(b.ingest->fps());
+    ingest_series_.insert(id);
+  }
+}
+
 bool MediaRouter::open_feed(Broadcast& b, std::string* error) {
   const std::string& id = b.config.id;
   Feed& feed = feeds_[id];
@@ -109,6 +132,12 @@ bool MediaRouter::start_all(std::string* error) {
     log_ingest();
     return true;
   });
+  if (metrics_) {
+    metrics_timer_ = loop_.every(std::chrono::seconds(2), [this] {
+      update_ingest_metrics();
+      return true;
+    });
+  }
   for (auto& [id, b] : broadcasts_) {
     if (!open_feed(b, error)) return false;
   }
@@ -134,6 +163,7 @@ void MediaRouter::end(const std::string& id) {
     b->second.publisher = 0;
     b->second.ingest.reset();
     b->second.gate.reset();
+    update_ingest_metrics();
     if (disconnect_) disconnect_(connection);
   }
   feed->second.grace.cancel();
@@ -162,6 +192,7 @@ void MediaRouter::stop_all() {
 void MediaRouter::on_pipeline_state(const std::string& id, streaming::PipelineState state) {
   if (state == streaming::PipelineState::failed) {
     log("streaming")->error("broadcast {}: pipeline failed", id);
+    if (metrics_) metrics_->count_pipeline_error(id);
   }
 }
 
@@ -331,6 +362,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   const bool sent_media = b->second.ingest && b->second.ingest->bytes() > 0;
   b->second.ingest.reset();
   b->second.gate.reset();
+  update_ingest_metrics();
   Feed& feed = feeds_[id];
   std::string error;
   // A publisher that never sent media (a WHIP negotiation that failed, say) did not interrupt

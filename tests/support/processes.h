@@ -77,6 +77,9 @@ class LivegateServer {
   bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
   void stop() { process_.stop(); }
   void kill_hard() { process_.kill_hard(); }
+  // For signals the test sends itself (SIGTERM to watch a drain).
+  pid_t pid() const { return process_.pid(); }
+  bool running() { return process_.running(); }
   int port() const { return port_; }
   int rtmp_port() const { return rtmp_port_; }
   int srt_port() const { return srt_port_; }

@@ -94,7 +94,9 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.commerce.max_batch, code.commerce.max_batch);
   EXPECT_EQ(file.commerce.cny_per_usd, code.commerce.cny_per_usd);
   EXPECT_EQ(file.log_level, code.log_level);
+  EXPECT_EQ(file.log_format, code.log_format);
   EXPECT_EQ(file.http.max_body_bytes, code.http.max_body_bytes);
+  EXPECT_EQ(file.http.drain_ms, code.http.drain_ms);
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
   EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
   EXPECT_FALSE(code.auth.demo_login);  // a real server never hands out its seller token
@@ -146,6 +148,8 @@ TEST(Config, ErrorsNameTheKey) {
             "media.record_mp4_minutes must be between 0 and 1440 (got -1)");
   EXPECT_EQ(error_of("log:\n  level: loud\n"),
             "log.level must be one of trace, debug, info, warn, error, critical, off");
+  EXPECT_EQ(error_of("log:\n  format: xml\n"), "log.format must be text or json");
+  EXPECT_EQ(load_config_text("log:\n  format: json\n").log_format, "json");
   EXPECT_NE(error_of("http: [1, 2\n").find("YAML syntax error at line"), std::string::npos);
   EXPECT_EQ(error_of("- 1\n"), "the config must be a mapping");
   EXPECT_EQ(error_of("http: 5\n"), "http must be a mapping");

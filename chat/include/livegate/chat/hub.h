@@ -26,6 +26,10 @@
 #include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
 
+namespace livegate {
+class Metrics;
+}
+
 namespace livegate::chat {
 
 // What a viewer without a token may do: chat like anyone (a guest with a generated name), only
@@ -67,6 +71,7 @@ struct HubLimits {
 class Room;
 
 // Close codes the hub uses (4000-4999 are the application's range).
+inline constexpr int kCloseGoingAway = 1001;  // the node is shutting down: reconnect elsewhere
 inline constexpr int kCloseSlowConsumer = 4008;
 inline constexpr int kCloseFlooding = 4029;
 inline constexpr int kCloseLoginRequired = 4401;  // auth.anonymous off: a hello without a valid token
@@ -109,7 +114,9 @@ struct HubServices {
 
 class Hub {
  public:
-  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers);
+  // metrics: connections, rooms, frames, batches, drops; null counts nothing.
+  Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers,
+      Metrics* metrics = nullptr);
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   ~Hub();
@@ -126,6 +133,14 @@ class Hub {
   // Viewers of the room on all nodes as last reported (at least those on this node).
   size_t viewers(const std::string& room) const;
   size_t connections() const { return connections_.size(); }
+
+  // Shutting down (hub_drain.cpp). From begin_drain() on, new connections and new frames are
+  // turned away with "going away" (buys get no answer at all: the page sends them again, same
+  // key, to the node it reconnects to); what is already queued keeps flowing. close_all()
+  // then closes every connection with 1001 once its queue is written.
+  void begin_drain();
+  bool draining() const { return draining_; }
+  void close_all(int code, const std::string& reason);
 
  private:
   struct Connection;
@@ -161,6 +176,7 @@ class Hub {
   void handle_vote(Connection& c, Vote vote);
   void handle_qa_moderation(Connection& c, const ClientMessage& message);
   void qa_done(uint64_t id, const std::string& error_code);
+  void refuse_while_draining(Connection& c, const ClientMessage& message);
   bool take_message_budget(Connection& c);
   bool take_buy_budget(Connection& c, const std::string& key);
   bool take_budget(Connection& c, TokenBucket* user, TokenBucket* ip, const std::string& key);
@@ -193,6 +209,8 @@ class Hub {
   std::unordered_map<std::string, UserState> users_;
   std::unordered_map<std::string, IpState> per_ip_;
   Timer presence_timer_;
+  bool draining_ = false;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace livegate::chat

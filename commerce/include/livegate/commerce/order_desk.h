@@ -15,6 +15,10 @@
 #include "livegate/common/event_loop.h"
 #include "livegate/common/redis_client.h"
 
+namespace livegate {
+class Metrics;
+}
+
 namespace livegate::commerce {
 
 struct BuyRequest {
@@ -40,6 +44,10 @@ struct BuyResult {
   int64_t detail = 0;      // bad_qty: max per order; limit_reached: units left; not started: ms
 };
 
+// The result label of livegate_orders_total: ok | duplicate | sold_out | limit (the buyer's
+// per-buyer limit) | invalid | failed (Redis away or the batch failed: the viewer may retry).
+const char* metric_result(const BuyResult& r);
+
 struct Tally {
   std::map<std::string, int64_t> stock;
   std::map<std::string, int64_t> sold;
@@ -57,7 +65,8 @@ class OrderDesk {
   using BuyCallback = std::function<void(const BuyResult&)>;
   using TallyCallback = std::function<void(std::optional<Tally>, const std::string& error)>;
 
-  OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits = {});
+  // metrics: every buy's result and the batch sizes; null counts nothing.
+  OrderDesk(EventLoop& loop, RedisClient& redis, OrderDeskLimits limits = {}, Metrics* metrics = nullptr);
   OrderDesk(const OrderDesk&) = delete;
   OrderDesk& operator=(const OrderDesk&) = delete;
 
@@ -70,6 +79,8 @@ class OrderDesk {
   void tally(const std::string& broadcast_id, TallyCallback cb);
 
   uint64_t batches_sent() const { return batches_sent_; }
+  // Buys taken and not answered yet (queued or in Redis).
+  size_t in_flight() const { return in_flight_; }
 
  private:
   struct QueuedBuy {
@@ -88,6 +99,8 @@ class OrderDesk {
   OrderDeskLimits limits_;
   std::map<std::string, Shop> shops_;
   uint64_t batches_sent_ = 0;
+  size_t in_flight_ = 0;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace livegate::commerce

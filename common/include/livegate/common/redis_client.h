@@ -20,6 +20,8 @@ struct redisAsyncContext;
 
 namespace livegate {
 
+class Metrics;
+
 struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
@@ -47,7 +49,8 @@ class RedisClient {
  public:
   using MessageHandler = std::function<void(std::string_view channel, std::string_view message)>;
 
-  RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name);
+  // metrics: where command round trips are timed; null times nothing.
+  RedisClient(EventLoop& loop, RedisEndpoint endpoint, std::string name, Metrics* metrics = nullptr);
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
   ~RedisClient();
@@ -97,6 +100,7 @@ class RedisClient {
   std::map<std::string, MessageHandler> subscriptions_;
   std::unordered_set<std::string> scripts_sent_;  // SHAs sent as EVAL on this connection
   uint64_t replies_ = 0;
+  Metrics* metrics_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -31,6 +31,8 @@ struct HttpConfig {
   std::vector<std::string> cors_origins;
   // Who may frame /embed/{id} (CSP frame-ancestors); empty: any site.
   std::vector<std::string> embed_origins;
+  // SIGTERM/SIGINT: the longest wait for buy answers and "going away" closes before stopping.
+  int drain_ms = 5000;
 };
 
 struct AuthConfig {
@@ -177,6 +179,7 @@ struct Config {
   AuthConfig auth;
   commerce::WebhookConfig webhooks;  // orders POSTed to the seller's system; off while url is empty
   std::string log_level = "info";
+  std::string log_format = "text";  // text | json (one JSON object per line)
   std::vector<BroadcastConfig> broadcasts;
 };
 

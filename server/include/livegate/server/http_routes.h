@@ -6,6 +6,7 @@
 #include "livegate/server/broadcast_admin.h"
 #include "livegate/server/compressed_files.h"
 #include "livegate/server/http_server.h"
+#include "livegate/server/observability.h"
 #include "livegate/server/shop_routes.h"
 #include "livegate/server/whip_routes.h"
 
@@ -19,6 +20,7 @@ struct RouteDeps {
   const ShopDeps* shop = nullptr;    // products, pins, deals, stats, when wired
   streaming::WhipServer* whip = nullptr;  // WHIP ingest, when enabled
   const CompressedFiles* compressed = nullptr;  // gzip copies of the pages' files
+  const ObserveDeps* observe = nullptr;  // GET /metrics and /readyz, when wired
 };
 
 void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond);

@@ -15,6 +15,7 @@
 
 #include "livegate/common/event_loop.h"
 #include "livegate/common/secret_hash.h"
+#include "livegate/common/metrics.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
 #include "livegate/streaming/live_output.h"
@@ -32,7 +33,9 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   // Told of every broadcast state change (starting, live, reconnecting, waiting, ended).
   using Announce = std::function<void(const std::string& broadcast, const std::string& state)>;
 
-  MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media, Announce announce);
+  // metrics: ingest bitrate/fps per broadcast and pipeline errors; null counts nothing.
+  MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media, Announce announce,
+              Metrics* metrics = nullptr);
   MediaRouter(const MediaRouter&) = delete;
   MediaRouter& operator=(const MediaRouter&) = delete;
 
@@ -82,6 +85,8 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::string on_media(uint64_t connection, streaming::FlvTag&& tag);
   void on_ended(uint64_t connection, const std::string& why);
   void log_ingest();
+  // Sets each publisher's ingest gauges and removes those of broadcasts without one.
+  void update_ingest_metrics();
   bool open_feed(Broadcast& b, std::string* error);
 
   EventLoop& loop_;
@@ -93,6 +98,9 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   Timer stats_timer_;
   std::function<void(uint64_t)> disconnect_;
   streaming::Thumbnailer thumbnails_;
+  Metrics* metrics_ = nullptr;
+  Timer metrics_timer_;
+  std::set<std::string> ingest_series_;  // broadcasts with ingest gauges in metrics_
 };
 
 // constant_time_equal() and sha256_hex(): livegate/common/secret_hash.h.
