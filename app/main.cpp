@@ -5,6 +5,7 @@
 #include "livegate/server/app.h"
 #include "livegate/server/cli.h"
 #include "livegate/server/config.h"
+#include "livegate/server/token_command.h"
 
 int main(int argc, char** argv) {
   int exit_code = 0;
@@ -16,6 +17,16 @@ int main(int argc, char** argv) {
   } catch (const livegate::server::ConfigError& e) {
     std::fprintf(stderr, "livegate: config error: %s\n", e.what());
     return 2;
+  }
+  if (options->token) {
+    std::string error;
+    const std::string token = livegate::server::make_cli_token(config, *options->token, &error);
+    if (token.empty()) {
+      std::fprintf(stderr, "livegate token: %s\n", error.c_str());
+      return 2;
+    }
+    std::printf("%s\n", token.c_str());
+    return 0;
   }
   if (options->check_only) {
     std::printf("%s: OK (%zu broadcasts)\n", options->config_path.c_str(), config.broadcasts.size());

@@ -24,6 +24,7 @@ struct Hub::Connection {
   ChatUser user;
   bool admitted = false;   // counted in per_ip_ and the room
   bool hello_seen = false;
+  bool guest = false;      // no token: auth.anonymous decides what it may do
   bool welcomed = false;
   // Batches flushed while the welcome snapshot was being read; replayed after it.
   std::vector<Batch> held;

@@ -164,14 +164,20 @@ bool Hub::admit(Connection& c) {
     close_after_drain(c, kCloseTooManyConnections, "server full");
     return false;
   }
-  if (limits_.max_connections_per_ip && per_ip_[c.ip] >= limits_.max_connections_per_ip) {
+  // The address's budgets live while it has connections here (a fresh entry has none, so it
+  // always passes the check below).
+  auto ip = per_ip_
+                .try_emplace(c.ip, IpState{0, TokenBucket(limits_.ip_messages_per_second, limits_.ip_messages_burst),
+                                           TokenBucket(limits_.ip_buys_per_second, limits_.ip_buys_burst)})
+                .first;
+  if (limits_.max_connections_per_ip && ip->second.connections >= limits_.max_connections_per_ip) {
     log("chat")->warn("room {}: refused {}: {} connections from this address", c.room, c.ip,
                       limits_.max_connections_per_ip);
     send_error(c, {"too_many_connections", "too many connections from your address", {}, 5000});
     close_after_drain(c, kCloseTooManyConnections, "too many connections");
     return false;
   }
-  ++per_ip_[c.ip];
+  ++ip->second.connections;
   c.admitted = true;
   room->second->members().insert(c.id);
   return true;
@@ -182,7 +188,7 @@ void Hub::on_closed(uint64_t id) {
   if (it == connections_.end()) return;
   Connection& c = *it->second;
   if (c.admitted) {
-    if (auto ip = per_ip_.find(c.ip); ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+    if (auto ip = per_ip_.find(c.ip); ip != per_ip_.end() && --ip->second.connections == 0) per_ip_.erase(ip);
     if (auto room = rooms_.find(c.room); room != rooms_.end()) room->second->members().erase(id);
   }
   if (c.hello_seen) leave_user(c);
@@ -192,7 +198,8 @@ void Hub::on_closed(uint64_t id) {
 
 void Hub::join_user(Connection& c) {
   auto [it, fresh] = users_.try_emplace(
-      c.user.id, UserState{{}, TokenBucket(limits_.messages_per_second, limits_.messages_burst)});
+      c.user.id, UserState{{}, TokenBucket(limits_.messages_per_second, limits_.messages_burst),
+                           TokenBucket(limits_.buys_per_second, limits_.buys_burst)});
   it->second.connections.push_back(c.id);
 }
 
@@ -251,14 +258,26 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
   if (auto* hello = std::get_if<Hello>(&message)) return handle_hello(c, std::move(*hello));
   if (!c.welcomed) return send_error(c, {"hello_first", "send hello before anything else", {}});
   if (needs_moderator(message)) return handle_moderation(c, message);
-  if (auto* line = std::get_if<ChatLine>(&message)) return handle_chat(c, std::move(*line));
-  if (auto* buy = std::get_if<Buy>(&message)) return handle_buy(c, std::move(*buy));
+  if (auto* line = std::get_if<ChatLine>(&message)) {
+    if (!may_take_part(c)) return;
+    return handle_chat(c, std::move(*line));
+  }
+  if (auto* buy = std::get_if<Buy>(&message)) {
+    if (!may_take_part(c, buy->key)) return;
+    return handle_buy(c, std::move(*buy));
+  }
   if (auto* tap = std::get_if<Tap>(&message)) {
     if (handlers_.tap) handlers_.tap(c.room, c.user, tap->sku);
     return;
   }
-  if (auto* ask = std::get_if<Ask>(&message)) return handle_ask(c, std::move(*ask));
-  if (auto* vote = std::get_if<Vote>(&message)) return handle_vote(c, std::move(*vote));
+  if (auto* ask = std::get_if<Ask>(&message)) {
+    if (!may_take_part(c)) return;
+    return handle_ask(c, std::move(*ask));
+  }
+  if (auto* vote = std::get_if<Vote>(&message)) {
+    if (!may_take_part(c)) return;
+    return handle_vote(c, std::move(*vote));
+  }
   send_error(c, {"unsupported", "this room does not take that message", {}});
 }
 

@@ -13,13 +13,41 @@ std::string seconds_text(int64_t ms) { return std::to_string((ms + 999) / 1000) 
 
 }  // namespace
 
-bool Hub::take_message_budget(Connection& c) {
-  auto it = users_.find(c.user.id);
-  if (it == users_.end() || it->second.messages.take()) return true;
-  const auto wait = it->second.messages.wait();
-  send_error(c, {"rate_limited", "you are sending too fast, wait " + seconds_text(wait.count()), {},
+bool Hub::may_take_part(Connection& c, const std::string& key) {
+  if (!c.guest || limits_.anonymous == Anonymous::chat) return true;
+  send_error(c, {"login_required", "sign in to chat, ask, vote or buy here", key});
+  return false;
+}
+
+// A user's own budget, then their address's (everyone behind one NAT): both must have a token.
+// The user's is checked first without taking, so a refusal by either costs neither.
+bool Hub::take_budget(Connection& c, TokenBucket* user, TokenBucket* ip, const std::string& key) {
+  const auto now = TokenBucket::Clock::now();
+  auto wait = std::chrono::milliseconds(0);
+  if (user) wait = std::max(wait, user->wait(now));
+  if (ip) wait = std::max(wait, ip->wait(now));
+  if (wait.count() == 0) {
+    if (user) user->take(now);
+    if (ip) ip->take(now);
+    return true;
+  }
+  send_error(c, {"rate_limited", "you are sending too fast, wait " + seconds_text(wait.count()), key,
                  wait.count()});
   return false;
+}
+
+bool Hub::take_message_budget(Connection& c) {
+  auto user = users_.find(c.user.id);
+  auto ip = per_ip_.find(c.ip);
+  return take_budget(c, user == users_.end() ? nullptr : &user->second.messages,
+                     ip == per_ip_.end() ? nullptr : &ip->second.messages, {});
+}
+
+bool Hub::take_buy_budget(Connection& c, const std::string& key) {
+  auto user = users_.find(c.user.id);
+  auto ip = per_ip_.find(c.ip);
+  return take_budget(c, user == users_.end() ? nullptr : &user->second.buys,
+                     ip == per_ip_.end() ? nullptr : &ip->second.buys, key);
 }
 
 void Hub::handle_chat(Connection& c, ChatLine line) {
@@ -42,6 +70,7 @@ void Hub::handle_chat(Connection& c, ChatLine line) {
 }
 
 void Hub::handle_buy(Connection& c, Buy buy) {
+  if (!take_buy_budget(c, buy.key)) return;
   const uint64_t id = c.id;
   handlers_.buy(c.room, c.user, buy, [this, id](std::string frame) {
     if (Connection* conn = find(id)) send(*conn, frame);

@@ -50,11 +50,17 @@ void Hub::handle_hello(Connection& c, Hello hello) {
         handlers_.identify ? handlers_.identify(c.room, hello.token, &why) : std::nullopt;
     if (!user) {
       log("chat")->info("room {}: refused token from {}: {}", c.room, c.ip, why);
-      return send_error(c, {"bad_token", why, {}});
+      send_error(c, {"bad_token", why, {}});
+      if (limits_.anonymous == Anonymous::off) close_after_drain(c, kCloseLoginRequired, "login required");
+      return;
     }
     c.user = std::move(*user);
     if (c.user.name.empty()) c.user.name = hello.name;
+  } else if (limits_.anonymous == Anonymous::off) {
+    send_error(c, {"login_required", "this room is for signed-in viewers: send hello with a token", {}});
+    return close_after_drain(c, kCloseLoginRequired, "login required");
   } else {
+    c.guest = true;
     c.user.id = guest_id(hello.guest);
     c.user.name = hello.name;
     c.user.role = "viewer";

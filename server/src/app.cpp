@@ -166,7 +166,7 @@ int run_app(const Config& config) {
         return chat::ChatUser{claims->user, claims->name, claims->role};
       }};
   chat::Hub hub(loop, {.chat = store, .moderation = moderation, .qa = qa, .presence = presence},
-                hub_limits(config.chat),
+                hub_limits(config.chat, config.auth),
                 std::move(handlers), &metrics);
 
   if (!open_shops(loop, catalog, orders, config)) return 1;
@@ -247,7 +247,7 @@ int run_app(const Config& config) {
                                    .port = config.ingest.srt_port,
                                    .latency_ms = config.ingest.srt_latency_ms},
         media.srt_callbacks());
-    srt->set_keys(media.stream_keys());
+    srt->set_key_hashes(media.stream_key_hashes());
     if (!srt->start(&error)) {
       log("srt")->critical("{}", error);
       if (rtmp) rtmp->stop();
@@ -286,7 +286,7 @@ int run_app(const Config& config) {
                   .hub = hub,
                   .media = media,
                   .config = config,
-                  .keys_changed = [&] { if (srt) srt->set_keys(media.stream_keys()); },
+                  .keys_changed = [&] { if (srt) srt->set_key_hashes(media.stream_key_hashes()); },
                   .rtmp_port = [&] { return rtmp ? rtmp->port() : 0; },
                   .srt_port = [&] { return srt ? srt->port() : 0; },
                   .opened = [&](const std::string& id) { if (webhooks) webhooks->watch(id); }};

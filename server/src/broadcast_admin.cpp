@@ -6,6 +6,7 @@
 #include "livegate/server/chat_tokens.h"
 
 #include "livegate/common/log.h"
+#include "livegate/common/secret_hash.h"
 
 namespace livegate::server {
 
@@ -18,24 +19,69 @@ std::string new_stream_key() {
   return key;
 }
 
-bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond) {
-  if (auth.seller_token.empty()) {
-    respond(json_error(403, "the seller API is disabled (set auth.seller_token)"));
+namespace {
+
+void refuse(Respond& respond, int status, const std::string& message) {
+  HttpResponse r = json_error(status, message);
+  if (status == 401) r.headers.emplace_back("www-authenticate", "Bearer");
+  respond(std::move(r));
+}
+
+// The seller token (the operator's) or a JWT: who may call, checked against what the call needs.
+// need_admin: creating broadcasts and the like; otherwise a seller JWT for `room` (or for no
+// room in particular) will do, and an empty `room` accepts any seller.
+bool authorize(const AuthConfig& auth, const HttpRequest& request, Respond& respond, std::string_view room,
+               bool need_admin) {
+  if (auth.seller_token.empty() && auth.jwt_secret.empty()) {
+    refuse(respond, 403, "the seller API is disabled (set auth.seller_token or auth.jwt_secret)");
     return false;
   }
   constexpr std::string_view kBearer = "Bearer ";
   if (!request.authorization.starts_with(kBearer)) {
-    HttpResponse r = json_error(401, "send Authorization: Bearer <seller token>");
-    r.headers.emplace_back("www-authenticate", "Bearer");
-    respond(std::move(r));
+    refuse(respond, 401, "send Authorization: Bearer <seller token or JWT>");
     return false;
   }
-  if (!constant_time_equal(request.authorization.substr(kBearer.size()), auth.seller_token)) {
+  const std::string credential = request.authorization.substr(kBearer.size());
+  if (!auth.seller_token.empty() && constant_time_equal(credential, auth.seller_token)) return true;
+  // Anything shaped like a JWT (three dot-separated parts) is judged as one; anything else is a
+  // wrong seller token.
+  if (auth.jwt_secret.empty() || std::count(credential.begin(), credential.end(), '.') != 2) {
     log("http")->warn("seller API: wrong token for {} {}", request.method, request.path);
-    respond(json_error(403, "wrong seller token"));
+    refuse(respond, 403, "wrong seller token");
+    return false;
+  }
+  std::string why;
+  auto claims = decode_token(auth.jwt_secret, credential, unix_seconds(), &why);
+  if (!claims) {
+    log("http")->info("seller API: refused token for {} {}: {}", request.method, request.path, why);
+    refuse(respond, 401, why);
+    return false;
+  }
+  if (claims->role == "admin") return true;
+  if (claims->role != "seller") {
+    refuse(respond, 403, "a " + claims->role + " token cannot use the seller API");
+    return false;
+  }
+  if (need_admin) {
+    refuse(respond, 403, "only an admin (or the operator's seller token) can do that");
+    return false;
+  }
+  if (!room.empty() && !claims->room.empty() && claims->room != room) {
+    refuse(respond, 403, "the token is for broadcast '" + claims->room + "', not this one");
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond,
+                      std::string_view room) {
+  return authorize(auth, request, respond, room, false);
+}
+
+bool authorize_admin(const AuthConfig& auth, const HttpRequest& request, Respond& respond) {
+  return authorize(auth, request, respond, {}, true);
 }
 
 void handle_demo_login(const AuthConfig& auth, Respond respond) {
@@ -54,33 +100,45 @@ nlohmann::json publish_urls(const AdminDeps& deps, const std::string& key) {
           {"whip_url", "/whip/" + key}};
 }
 
-nlohmann::json publish_info(const AdminDeps& deps, const Broadcast& b) {
+// The one answer that carries a stream key (after create and rotate): only its hash is kept.
+nlohmann::json publish_info(const AdminDeps& deps, const Broadcast& b, const std::string& key) {
   nlohmann::json j = broadcast_summary(b);
-  j["stream_key"] = b.config.stream_key;
-  j.update(publish_urls(deps, b.config.stream_key));
+  j["stream_key"] = key;
+  j.update(publish_urls(deps, key));
   return j;
 }
 }  // namespace
 
 void handle_ingest_urls(const AdminDeps& deps, const HttpRequest& request, Respond respond) {
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_seller(deps.config.auth, request, respond, {})) return;
   respond(json_response(200, publish_urls(deps, "{key}").dump()));
 }
 
 void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond) {
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_admin(deps.config.auth, request, respond)) return;
   BroadcastConfig config;
+  std::string key;
   try {
-    config = parse_broadcast(request.body, deps.config.commerce);
+    config = parse_broadcast(request.body, deps.config.commerce, &key);
   } catch (const ConfigError& e) {
     return respond(json_error(400, e.what()));
   }
   if (deps.broadcasts.contains(config.id)) {
     return respond(json_error(409, "a broadcast with id '" + config.id + "' exists"));
   }
-  if (config.stream_key.empty()) config.stream_key = new_stream_key();
+  if (deps.broadcasts.size() >= deps.config.media.max_broadcasts) {
+    log("http")->warn("broadcast {} refused: this node runs {} (media.max_broadcasts)", config.id,
+                      deps.broadcasts.size());
+    return respond(json_error(507, "this node runs its maximum of " +
+                                       std::to_string(deps.config.media.max_broadcasts) +
+                                       " broadcasts (media.max_broadcasts)"));
+  }
+  if (config.stream_key_sha256.empty()) {
+    key = new_stream_key();
+    config.stream_key_sha256 = sha256_hex(key);
+  }
   for (const auto& [id, b] : deps.broadcasts) {
-    if (constant_time_equal(b.config.stream_key, config.stream_key)) {
+    if (constant_time_equal(b.config.stream_key_sha256, config.stream_key_sha256)) {
       return respond(json_error(409, "that stream key is in use"));
     }
   }
@@ -90,7 +148,7 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
   b.state = "starting";
   if (b.config.mode == "sale") deps.orders.open_shop(id);
   deps.catalog.seed(id, b.config.products,
-                        [deps, id, respond = std::move(respond)](const std::string& error) {
+                        [deps, id, key, respond = std::move(respond)](const std::string& error) {
                           auto it = deps.broadcasts.find(id);
                           if (it == deps.broadcasts.end()) return;
                           if (!error.empty()) {
@@ -105,7 +163,8 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
                           deps.keys_changed();
                           if (deps.opened) deps.opened(id);
                           log("http")->info("broadcast {} created", id);
-                          respond(json_response(201, publish_info(deps, it->second).dump()));
+                          // A key given as stream_key_sha256 is not known here: "" in the answer.
+                          respond(json_response(201, publish_info(deps, it->second, key).dump()));
                         });
 }
 
@@ -120,10 +179,11 @@ void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond 
 void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond) {
   auto it = deps.broadcasts.find(id);
   if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-  it->second.config.stream_key = new_stream_key();
+  const std::string key = new_stream_key();
+  it->second.config.stream_key_sha256 = sha256_hex(key);
   deps.keys_changed();
   log("http")->info("broadcast {}: stream key rotated", id);
-  respond(json_response(200, publish_info(deps, it->second).dump()));
+  respond(json_response(200, publish_info(deps, it->second, key).dump()));
 }
 
 void handle_issue_token(const AdminDeps& deps, const std::string& id, const HttpRequest& request,
@@ -139,7 +199,10 @@ void handle_issue_token(const AdminDeps& deps, const std::string& id, const Http
   claims.name = body.value("name", "");
   claims.user = body.value("user", "");
   const int ttl = body.value("ttl_seconds", auth.token_ttl_seconds);
-  if (!valid_role(claims.role)) return respond(json_error(400, "role must be viewer, moderator or seller"));
+  if (!valid_role(claims.role) || claims.role == "admin") {
+    // Admin tokens hold every room and the REST API: only the operator mints them (livegate token).
+    return respond(json_error(400, "role must be viewer, moderator or seller"));
+  }
   if (claims.name.empty() || claims.name.size() > 64) {
     return respond(json_error(400, "name must be 1-64 bytes"));
   }

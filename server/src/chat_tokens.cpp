@@ -33,7 +33,7 @@ int64_t unix_seconds() {
 }
 
 bool valid_role(const std::string& role) {
-  return role == "viewer" || role == "moderator" || role == "seller";
+  return role == "viewer" || role == "moderator" || role == "seller" || role == "admin";
 }
 
 std::string issue_token(const std::string& secret, const TokenClaims& claims) {
@@ -55,8 +55,8 @@ std::string issue_token(const std::string& secret, const TokenClaims& claims) {
   return token;
 }
 
-std::optional<TokenClaims> verify_token(const std::string& secret, const std::string& token,
-                                        const std::string& room, int64_t now, std::string* why) {
+std::optional<TokenClaims> decode_token(const std::string& secret, const std::string& token, int64_t now,
+                                        std::string* why) {
   auto fail = [why](const char* reason) -> std::optional<TokenClaims> {
     if (why) *why = reason;
     return std::nullopt;
@@ -78,10 +78,19 @@ std::optional<TokenClaims> verify_token(const std::string& secret, const std::st
   c.expires_at = jwt_get_grant_int(raw, "exp");
   if (c.user.empty() || c.user.size() > 128) return fail("the token has no usable subject");
   if (c.role.empty()) c.role = "viewer";
-  if (!valid_role(c.role)) return fail("the token's role is not viewer, moderator or seller");
+  if (!valid_role(c.role)) return fail("the token's role is not viewer, moderator, seller or admin");
   if (c.expires_at <= 0) return fail("the token has no expiry");
   if (c.expires_at <= now) return fail("the token has expired");
-  if (!c.room.empty() && c.room != room) return fail("the token is for another broadcast");
+  return c;
+}
+
+std::optional<TokenClaims> verify_token(const std::string& secret, const std::string& token,
+                                        const std::string& room, int64_t now, std::string* why) {
+  auto c = decode_token(secret, token, now, why);
+  if (c && !c->room.empty() && c->room != room) {
+    if (why) *why = "the token is for another broadcast";
+    return std::nullopt;
+  }
   return c;
 }
 

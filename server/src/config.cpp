@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "livegate/commerce/catalog_import.h"
+#include "livegate/common/secret_hash.h"
 
 #include <algorithm>
 #include <cctype>
@@ -90,6 +91,14 @@ class Section {
   std::set<std::string> seen_;
   bool finished_ = false;
 };
+
+// scheme://host[:port], no path: what a browser sends in Origin.
+bool valid_origin(const std::string& o) {
+  const bool scheme = o.starts_with("https://") || o.starts_with("http://");
+  const size_t host = o.find("://") + 3;
+  return scheme && o.size() > host && o.size() <= 256 && o.find('/', host) == std::string::npos &&
+         std::all_of(o.begin(), o.end(), [](char c) { return c > 32 && c < 127 && c != ';' && c != ','; });
+}
 
 bool valid_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -205,7 +214,8 @@ KeynoteProgram read_program(Section& s) {
 // broadcasts created over the API, which may not name server files.
 BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
                                const CommerceConfig& commerce,
-                               const std::optional<std::string>& files_dir) {
+                               const std::optional<std::string>& files_dir,
+                               std::string* plain_key = nullptr) {
   Section s(node, path);
   BroadcastConfig b;
   s.read("id", b.id);
@@ -216,14 +226,25 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
   s.read("mode", b.mode);
   if (b.mode != "sale" && b.mode != "keynote") s.fail("mode", "must be 'sale' or 'keynote'");
   s.read("currency", b.currency);
-  s.read("stream_key", b.stream_key);
-  if (!b.stream_key.empty() &&
-      (b.stream_key.size() < 12 || b.stream_key.size() > 128 ||
-       !std::all_of(b.stream_key.begin(), b.stream_key.end(), [](char c) {
+  std::string stream_key;
+  s.read("stream_key", stream_key);
+  if (!stream_key.empty() &&
+      (stream_key.size() < 12 || stream_key.size() > 128 ||
+       !std::all_of(stream_key.begin(), stream_key.end(), [](char c) {
          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
        }))) {
     s.fail("stream_key", "must be 12-128 characters of letters, digits, '-' or '_'");
   }
+  // Only the digest stays in memory: publishers' keys are hashed and compared with it.
+  s.read("stream_key_sha256", b.stream_key_sha256);
+  if (!b.stream_key_sha256.empty() && !valid_sha256_hex(b.stream_key_sha256)) {
+    s.fail("stream_key_sha256", "must be 64 lowercase hex digits (sha256sum of the key)");
+  }
+  if (!stream_key.empty()) {
+    if (!b.stream_key_sha256.empty()) s.fail("stream_key_sha256", "and stream_key cannot both be set");
+    b.stream_key_sha256 = sha256_hex(stream_key);
+  }
+  if (plain_key) *plain_key = std::move(stream_key);
   if (b.currency != "USD") s.fail("currency", "must be USD (prices are USD cents)");
   {
     Section src(s.child("source"), s.path("source"));
@@ -287,6 +308,16 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read("hls_js", c.http.hls_js);
     s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
     s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
+    s.read_range<size_t>("max_header_bytes", c.http.max_header_bytes, 1024, 65535);
+    s.read("cors_origins", c.http.cors_origins);
+    s.read("embed_origins", c.http.embed_origins);
+    for (const char* key : {"cors_origins", "embed_origins"}) {
+      for (const auto& o : std::string(key) == "cors_origins" ? c.http.cors_origins : c.http.embed_origins) {
+        if (!valid_origin(o)) {
+          s.fail(key, "has '" + o + "': an origin is scheme://host[:port], e.g. https://shop.example");
+        }
+      }
+    }
     s.read_range("drain_ms", c.http.drain_ms, 0, 120000);
   }
   {
@@ -347,6 +378,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
     s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
     s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);
+    s.read_range<size_t>("max_broadcasts", c.media.max_broadcasts, 1, 10'000);
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }
@@ -365,6 +397,12 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range<size_t>("max_connections_per_ip", c.chat.max_connections_per_ip, 0, 1'000'000);
     s.read_range("messages_per_minute", c.chat.messages_per_minute, 0, 60'000);
     s.read_range("messages_burst", c.chat.messages_burst, 1, 1000);
+    s.read_range("ip_messages_per_minute", c.chat.ip_messages_per_minute, 0, 1'000'000);
+    s.read_range("ip_messages_burst", c.chat.ip_messages_burst, 1, 100'000);
+    s.read_range("buys_per_second", c.chat.buys_per_second, 0.0, 1000.0);
+    s.read_range("buys_burst", c.chat.buys_burst, 1, 1000);
+    s.read_range("ip_buys_per_second", c.chat.ip_buys_per_second, 0.0, 100'000.0);
+    s.read_range("ip_buys_burst", c.chat.ip_buys_burst, 1, 100'000);
     s.read_range("frames_per_second", c.chat.frames_per_second, 1, 100'000);
     s.read_range("frames_burst", c.chat.frames_burst, 1, 100'000);
     s.read_range("errors_per_minute", c.chat.errors_per_minute, 1, 100'000);
@@ -410,6 +448,13 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     }
     s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
     s.read("demo_login", c.auth.demo_login);
+    s.read("anonymous", c.auth.anonymous);
+    if (c.auth.anonymous != "chat" && c.auth.anonymous != "read_only" && c.auth.anonymous != "off") {
+      s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
+    }
+    if (c.auth.anonymous == "off" && c.auth.jwt_secret.empty()) {
+      s.fail("anonymous", "cannot be 'off' without auth.jwt_secret (nobody could join)");
+    }
   }
   {
     Section s(top.child("log"), "log");
@@ -423,10 +468,18 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
   if (broadcasts && !broadcasts.IsNull()) {
     if (!broadcasts.IsSequence()) throw ConfigError("broadcasts must be a list");
     std::set<std::string> ids;
+    if (broadcasts.size() > c.media.max_broadcasts) {
+      throw ConfigError("broadcasts has " + std::to_string(broadcasts.size()) +
+                        " entries; media.max_broadcasts allows " + std::to_string(c.media.max_broadcasts));
+    }
+    std::set<std::string> key_hashes;
     for (size_t i = 0; i < broadcasts.size(); ++i) {
       const std::string path = "broadcasts[" + std::to_string(i) + "]";
       auto b = read_broadcast(broadcasts[i], path, c.commerce, files_dir);
       if (!ids.insert(b.id).second) throw ConfigError(path + ".id '" + b.id + "' is repeated");
+      if (!b.stream_key_sha256.empty() && !key_hashes.insert(b.stream_key_sha256).second) {
+        throw ConfigError(path + ".stream_key is the same as another broadcast's");
+      }
       c.broadcasts.push_back(std::move(b));
     }
   }
@@ -461,7 +514,8 @@ Config load_config_file(const std::string& path) {
   }
 }
 
-BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce) {
+BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce,
+                                std::string* stream_key) {
   YAML::Node node;
   try {
     node = YAML::Load(text);
@@ -469,10 +523,10 @@ BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& c
     throw ConfigError("not valid JSON: " + e.msg);
   }
   if (!node || !node.IsMap()) throw ConfigError("the body must be a JSON object");
-  return read_broadcast(node, "", commerce, std::nullopt);
+  return read_broadcast(node, "", commerce, std::nullopt, stream_key);
 }
 
-chat::HubLimits hub_limits(const ChatConfig& c) {
+chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth) {
   chat::HubLimits l;
   l.protocol.max_text_chars = c.max_text_chars;
   l.max_frame_bytes = c.max_frame_bytes;
@@ -485,6 +539,15 @@ chat::HubLimits hub_limits(const ChatConfig& c) {
   l.max_connections_per_ip = c.max_connections_per_ip;
   l.messages_per_second = c.messages_per_minute / 60.0;
   l.messages_burst = c.messages_burst;
+  l.ip_messages_per_second = c.ip_messages_per_minute / 60.0;
+  l.ip_messages_burst = c.ip_messages_burst;
+  l.buys_per_second = c.buys_per_second;
+  l.buys_burst = c.buys_burst;
+  l.ip_buys_per_second = c.ip_buys_per_second;
+  l.ip_buys_burst = c.ip_buys_burst;
+  l.anonymous = auth.anonymous == "off"         ? chat::Anonymous::off
+                : auth.anonymous == "read_only" ? chat::Anonymous::read_only
+                                                : chat::Anonymous::chat;
   l.frames_per_second = c.frames_per_second;
   l.frames_burst = c.frames_burst;
   l.errors_per_minute = c.errors_per_minute;

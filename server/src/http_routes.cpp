@@ -4,6 +4,7 @@
 
 #include "livegate/server/compressed_files.h"
 #include "livegate/server/order_routes.h"
+#include "livegate/server/security_headers.h"
 #include "livegate/server/static_files.h"
 
 namespace livegate::server {
@@ -60,9 +61,21 @@ void serve_from(const RouteDeps& deps, const HttpRequest& request, const std::st
   respond(json_error(404, "not found"));
 }
 
+// An HTML page, with its CSP, referrer and permissions policies (security_headers.h).
+void serve_page(const RouteDeps& deps, const HttpRequest& request, std::string_view file, PageKind kind,
+                Respond& respond) {
+  auto path = resolve_file(deps.http.web_root, file);
+  if (!path) return respond(json_error(404, "not found"));
+  HttpResponse r = file_response(deps, request, *path);
+  add_page_headers(r, kind, deps.http);
+  respond(std::move(r));
+}
+
 }  // namespace
 
 void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond) {
+  respond = with_cors(deps.http, request, std::move(respond));
+  if (answer_preflight(deps.http, request, respond)) return;
   const auto parts = split_path(request.path);
   const std::string& web = deps.http.web_root;
   if (deps.shop && route_shop_request(*deps.shop, request, parts, respond)) return;
@@ -77,7 +90,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   if (request.method == "POST" && deps.admin && parts.size() >= 2 && parts[0] == "api" &&
       parts[1] == "broadcasts") {
     if (parts.size() == 2) return handle_create_broadcast(*deps.admin, request, std::move(respond));
-    if (!authorize_seller(deps.admin->config.auth, request, respond)) return;
+    if (!authorize_seller(deps.admin->config.auth, request, respond, parts[2])) return;
     if (parts.size() == 4 && parts[3] == "end") {
       return handle_end_broadcast(*deps.admin, std::string(parts[2]), std::move(respond));
     }
@@ -92,7 +105,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   // Seller-only reads: the orders of a broadcast, behind the same token as the POSTs above.
   if (request.method == "GET" && deps.admin && parts.size() == 4 && parts[0] == "api" &&
       parts[1] == "broadcasts" && (parts[3] == "orders" || parts[3] == "orders.csv")) {
-    if (!authorize_seller(deps.admin->config.auth, request, respond)) return;
+    if (!authorize_seller(deps.admin->config.auth, request, respond, parts[2])) return;
     const OrderApiDeps orders{deps.api.broadcasts, deps.api.redis,
                               deps.admin->config.commerce.csv_max_orders};
     if (parts[3] == "orders") {
@@ -106,7 +119,7 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   if (request.method != "GET") {
     return respond(json_error(405, request.method + " is not allowed here"));
   }
-  if (parts.empty()) return serve_from(deps, request, web, "index.html", respond);
+  if (parts.empty()) return serve_page(deps, request, "index.html", PageKind::page, respond);
   const std::string_view head = parts[0];
 
   if (head == "healthz" && parts.size() == 1) return handle_healthz(deps.api, std::move(respond));
@@ -125,15 +138,20 @@ void route_request(const RouteDeps& deps, const HttpRequest& request, Respond re
   // (player + shop for other sites' iframes; /embed.js makes one) are one page that lays itself
   // out by the path and the broadcast's mode.
   if ((head == "watch" || head == "keynote" || head == "embed") && parts.size() == 2) {
-    if (!deps.api.broadcasts.contains(std::string(parts[1]))) return respond(not_found_page());
-    return serve_from(deps, request, web, "watch.html", respond);
+    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
+      HttpResponse r = not_found_page();
+      add_page_headers(r, PageKind::page, deps.http);
+      return respond(std::move(r));
+    }
+    return serve_page(deps, request, "watch.html", head == "embed" ? PageKind::embed : PageKind::page, respond);
   }
   if (head == "embed.js" && parts.size() == 1) return serve_from(deps, request, web, "js/embed-loader.js", respond);
-  if (head == "golive" && parts.size() == 1) return serve_from(deps, request, web, "golive.html", respond);
-  if (head == "studio" && parts.size() == 1) return serve_from(deps, request, web, "studio.html", respond);
+  if (head == "golive" && parts.size() == 1) return serve_page(deps, request, "golive.html", PageKind::capture, respond);
+  if (head == "studio" && parts.size() == 1) return serve_page(deps, request, "studio.html", PageKind::capture, respond);
   if (head == "assets" && parts.size() >= 2) {
     const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));
+    if (rest.ends_with(".html")) return serve_page(deps, request, rest, PageKind::page, respond);
     return serve_from(deps, request, web, rest, respond);
   }
   if (head == "vendor" && parts.size() == 2 && parts[1] == "hls.min.js") {

@@ -151,6 +151,9 @@ bool HttpServer::start(std::string* error) {
   info.fd_limit_per_thread = static_cast<unsigned int>(config_.max_connections + 64);
   info.server_string = "livegate";
   info.timeout_secs = 20;
+  // Request line + headers: lws keeps them in one buffer of this size per request; a request
+  // that does not fit is refused before any handler runs.
+  info.max_http_header_data = static_cast<unsigned short>(config_.max_header_bytes);
   context_ = lws_create_context(&info);
   if (!context_) {
     close_uv_loop();
@@ -247,7 +250,11 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   pending.request.authorization = header_of(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
   pending.request.content_type = header_of(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
   pending.request.accept_encoding = header_of(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
-  log("http")->debug("{} {}", pending.request.method, pending.request.path);
+  pending.request.origin = header_of(wsi, WSI_TOKEN_ORIGIN);
+  // A WHIP path carries a stream key: never write it to the log.
+  log("http")->debug("{} {}", pending.request.method,
+                     pending.request.path.starts_with("/whip/") ? std::string("/whip/<stream key>")
+                                                               : pending.request.path);
   // Requests with a body are dispatched when it is complete (LWS_CALLBACK_HTTP_BODY_COMPLETION).
   if (pending.request.method == "POST" || pending.request.method == "PUT" ||
       pending.request.method == "PATCH") {

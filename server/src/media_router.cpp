@@ -1,19 +1,9 @@
 #include "livegate/server/media_router.h"
 
 #include "livegate/common/log.h"
+#include "livegate/common/secret_hash.h"
 
 namespace livegate::server {
-
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  const size_t n = std::max(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned char>(x ^ y);
-  }
-  return diff == 0;
-}
 
 MediaRouter::MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media,
                          Announce announce, Metrics* metrics)
@@ -269,10 +259,10 @@ streaming::WhipServer::Callbacks MediaRouter::whip_callbacks() {
           .ended = [this](uint64_t c, const std::string& why) { on_ended(c, why); }};
 }
 
-std::set<std::string> MediaRouter::stream_keys() const {
+std::set<std::string> MediaRouter::stream_key_hashes() const {
   std::set<std::string> keys;
   for (const auto& [id, b] : broadcasts_) {
-    if (!b.config.stream_key.empty()) keys.insert(b.config.stream_key);
+    if (!b.config.stream_key_sha256.empty()) keys.insert(b.config.stream_key_sha256);
   }
   return keys;
 }
@@ -289,9 +279,12 @@ void MediaRouter::on_ts(uint64_t connection, std::string&& bytes) {
 std::string MediaRouter::authorize(uint64_t connection, const std::string& stream_key,
                                    Transport transport) {
   Broadcast* match = nullptr;
+  // Only digests are kept (config load, create and rotate hash the key at once), so the key a
+  // publisher offers is hashed and compared with each of them.
+  const std::string offered = sha256_hex(stream_key);
   for (auto& [id, b] : broadcasts_) {
     // Every key is compared, always in full: timing says nothing about which one was close.
-    if (!b.config.stream_key.empty() && constant_time_equal(b.config.stream_key, stream_key)) {
+    if (!b.config.stream_key_sha256.empty() && constant_time_equal(b.config.stream_key_sha256, offered)) {
       match = &b;
     }
   }

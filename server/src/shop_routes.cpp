@@ -70,7 +70,7 @@ void products_route(const ShopDeps& deps, const std::string& id, const HttpReque
       return json{{"products", with_cny(std::move(v["products"]), rate)}};
     }));
   }
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_seller(deps.config.auth, request, respond, id)) return;
   using Write = commerce::CatalogStore::Write;
   if (parts.size() == 4 && request.method == "POST") {
     auto body = body_object(request, respond);
@@ -133,7 +133,7 @@ void products_route(const ShopDeps& deps, const std::string& id, const HttpReque
 void pins_route(const ShopDeps& deps, const std::string& id, const HttpRequest& request, Respond& respond) {
   if (request.method == "GET") return deps.pins.timeline(id, answer(std::move(respond), 200));
   if (request.method != "POST") return respond(json_error(405, request.method + " is not allowed here"));
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_seller(deps.config.auth, request, respond, id)) return;
   auto body = body_object(request, respond);
   if (!body) return;
   auto pin = read_pin_body(*body, live_edge_media_ms());
@@ -151,7 +151,7 @@ void deals_route(const ShopDeps& deps, const std::string& id, const HttpRequest&
     }));
   }
   if (request.method != "POST") return respond(json_error(405, request.method + " is not allowed here"));
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_seller(deps.config.auth, request, respond, id)) return;
   if (parts.size() == 6 && parts[5] == "end") {
     if (!valid_deal_id(parts[4])) return respond(json_error(404, "no such deal"));
     return deps.deals.end(id, std::string(parts[4]), answer(std::move(respond), 200));
@@ -169,7 +169,7 @@ void deals_route(const ShopDeps& deps, const std::string& id, const HttpRequest&
 
 void stats_route(const ShopDeps& deps, const std::string& id, const HttpRequest& request, Respond& respond) {
   if (request.method != "GET") return respond(json_error(405, request.method + " is not allowed here"));
-  if (!authorize_seller(deps.config.auth, request, respond)) return;
+  if (!authorize_seller(deps.config.auth, request, respond, id)) return;
   const auto viewers = deps.hub.viewers(id);
   deps.stats.read(id, answer(std::move(respond), 200, [viewers](json v) {
     v["viewers"] = viewers;

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "livegate/common/log.h"
+#include "livegate/common/secret_hash.h"
 
 namespace livegate::streaming {
 
@@ -33,9 +34,9 @@ SrtServer::~SrtServer() {
   stop();
 }
 
-void SrtServer::set_keys(std::set<std::string> keys) {
+void SrtServer::set_key_hashes(std::set<std::string> key_hashes) {
   std::lock_guard lock(mutex_);
-  keys_ = std::move(keys);
+  key_hashes_ = std::move(key_hashes);
 }
 
 void SrtServer::disconnect(uint64_t connection) {
@@ -89,9 +90,13 @@ int SrtServer::on_listen(void* data, int socket, int, const ::sockaddr*, const c
   // SRT thread, inside the handshake: only the key set is read here.
   auto* self = static_cast<SrtServer*>(data);
   const std::string key = key_from_streamid(streamid ? streamid : "");
+  const std::string digest = key.empty() ? std::string() : sha256_hex(key);
   {
     std::lock_guard lock(self->mutex_);
-    if (self->keys_.contains(key)) return 0;
+    // Every digest is compared in full, so timing does not tell how close a guess came.
+    bool known = false;
+    for (const auto& h : self->key_hashes_) known |= constant_time_equal(h, digest);
+    if (known) return 0;
   }
   log("srt")->warn("caller refused in the handshake: unknown stream key");  // spdlog is thread-safe
   srt_setrejectreason(socket, SRT_REJX_FORBIDDEN);

@@ -17,7 +17,7 @@ livegate_config '' '  - id: smoke
     source: {type: none}
     products:
       - {sku: smoke-sku, title: Smoke item, price_cents: 100, stock: 300}' \
-  'chat: {frames_per_second: 100000, frames_burst: 100000}'
+  'chat: {frames_per_second: 100000, frames_burst: 100000, buys_per_second: 0, ip_buys_per_second: 0, ip_messages_per_minute: 0}'
 "$LIVEGATE" --config "$WORK/livegate.yaml" > "$WORK/livegate.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/healthz"

@@ -207,7 +207,7 @@ for mode in $FSYNC_MODES; do
     source: {type: none}
     products:
       - {sku: $SKU, title: Bench item, price_cents: $PRICE, stock: $STOCK}" \
-    'chat: {frames_per_second: 100000, frames_burst: 100000}'
+    'chat: {frames_per_second: 100000, frames_burst: 100000, buys_per_second: 0, ip_buys_per_second: 0, ip_messages_per_minute: 0}'
   ./build/livegate --config "$WORK/livegate.yaml" > "$WORK/livegate-$mode.log" 2>&1 &
   LIVEGATE_PID=$!; PIDS+=($LIVEGATE_PID)
   wait_http "http://127.0.0.1:$HTTP_PORT/healthz"

@@ -44,7 +44,7 @@ const connected = (page) => page.getByTestId('conn-state').filter({ hasText: 'co
 
 before(async () => {
   try {
-    server = await startLivegate([sale, keynote], { extraYaml: 'chat:\n  messages_per_minute: 0\n' });
+    server = await startLivegate([sale, keynote], { extraYaml: 'chat:\n  messages_per_minute: 0\n  ip_messages_per_minute: 0\n' });
     browser = await launchChromium();
   } catch (e) {
     run.failed = true;

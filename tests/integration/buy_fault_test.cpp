@@ -38,7 +38,8 @@ const std::string kBroadcast = std::string("  - id: ") + kRoom + R"(
 )";
 // Buyers click faster than a person: lift the per-connection frame limits out of the way.
 const std::string kChat =
-    "chat:\n  frames_per_second: 2000\n  frames_burst: 2000\n  errors_per_minute: 100000\n";
+    "chat:\n  frames_per_second: 2000\n  frames_burst: 2000\n  errors_per_minute: 100000\n"
+    "  buys_per_second: 0\n  ip_buys_per_second: 0\n";  // a load test: every buyer is on 127.0.0.1
 
 struct Answer {
   std::string status;    // ok | sold_out | duplicate, or "error"

@@ -24,7 +24,7 @@ class ChatLimits : public ChatRoomFixture {
 class SlowConsumer : public ChatRoomFixture {
  protected:
   std::string chat_yaml() const override {
-    return "chat:\n  messages_per_minute: 0\n  frames_per_second: 10000\n  frames_burst: 10000\n"
+    return "chat:\n  messages_per_minute: 0\n  ip_messages_per_minute: 0\n  frames_per_second: 10000\n  frames_burst: 10000\n"
            "  max_send_queue_bytes: 4194304\n";
   }
 };

@@ -19,7 +19,8 @@ class ChatRoomFixture : public ::testing::Test {
   // The chat: section; defaults are roomy so tests not about limits never hit them.
   virtual std::string chat_yaml() const {
     return "chat:\n  messages_per_minute: 6000\n  messages_burst: 200\n  frames_burst: 400\n"
-           "  frames_per_second: 200\n  blocked_words: [spam, 骗子]\n  presence_interval_ms: 300\n";
+           "  frames_per_second: 200\n  blocked_words: [spam, 骗子]\n  presence_interval_ms: 300\n"
+           "  ip_messages_per_minute: 0\n  buys_per_second: 0\n  ip_buys_per_second: 0\n";  // all on 127.0.0.1
   }
   virtual int nodes() const { return 1; }
 

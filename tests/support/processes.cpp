@@ -186,7 +186,8 @@ bool RedisServer::start() {
   return false;
 }
 
-LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml)
+LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml,
+                               std::string http_yaml, std::string media_yaml)
     : dir_(make_temp_dir("livegate-test")) {
   port_ = free_port();
   rtmp_port_ = free_port();
@@ -196,11 +197,11 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
   const std::string src = LIVEGATE_SOURCE_DIR;
   std::ofstream out(config_path_);
   out << "http:\n  bind: 127.0.0.1\n  port: " << port_ << "\n  web_root: " << src
-      << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n"
+      << "/web-player\n  hls_js: " << src << "/node_modules/hls.js/dist/hls.light.min.js\n" << http_yaml
       << "redis:\n  embedded: false\n  host: 127.0.0.1\n  port: " << redis_port << "\n"
       << "ingest:\n  rtmp_bind: 127.0.0.1\n  rtmp_port: " << rtmp_port_ << "\n  srt_bind: 127.0.0.1\n  srt_port: " << srt_port_
       << "\n  rtmp_handshake_timeout_ms: 2000\n  whip_ice_addresses: [127.0.0.1]\n  whip_media_timeout_seconds: 2\n"
-      << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n  reconnect_grace_seconds: 3\n"
+      << "media:\n  root: " << media_root_ << "\n  segment_seconds: 1\n  reconnect_grace_seconds: 3\n" << media_yaml
       << "log:\n  level: debug\n"
       << extra_yaml << "broadcasts:\n"
       << broadcasts_yaml;

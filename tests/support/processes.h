@@ -67,7 +67,11 @@ class RedisServer {
 class LivegateServer {
  public:
   // broadcasts_yaml: the "broadcasts:" list in YAML, indented by two spaces per item.
-  LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml = {});
+  // http_yaml / media_yaml: more lines for the http: and media: sections the fixture writes
+  // itself (each indented by two spaces, ending in a newline).
+  LivegateServer(int redis_port, std::string broadcasts_yaml, std::string extra_yaml = {},
+                 std::string http_yaml = {}, std::string media_yaml = {});
+  const std::string& config_path() const { return config_path_; }
   ~LivegateServer();
   // Also restarts it after stop() or kill_hard(), on the same ports and config.
   bool start(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));

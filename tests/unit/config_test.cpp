@@ -1,4 +1,5 @@
 #include "livegate/server/config.h"
+#include "livegate/common/secret_hash.h"
 
 #include <gtest/gtest.h>
 
@@ -99,6 +100,18 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
   EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
   EXPECT_FALSE(code.auth.demo_login);  // a real server never hands out its seller token
+  EXPECT_EQ(file.auth.anonymous, code.auth.anonymous);
+  EXPECT_EQ(file.http.max_header_bytes, code.http.max_header_bytes);
+  EXPECT_EQ(file.http.cors_origins, code.http.cors_origins);
+  EXPECT_EQ(file.http.embed_origins, code.http.embed_origins);
+  EXPECT_EQ(file.media.max_broadcasts, code.media.max_broadcasts);
+  EXPECT_EQ(file.chat.max_connections_per_ip, code.chat.max_connections_per_ip);
+  EXPECT_EQ(file.chat.ip_messages_per_minute, code.chat.ip_messages_per_minute);
+  EXPECT_EQ(file.chat.ip_messages_burst, code.chat.ip_messages_burst);
+  EXPECT_EQ(file.chat.buys_per_second, code.chat.buys_per_second);
+  EXPECT_EQ(file.chat.buys_burst, code.chat.buys_burst);
+  EXPECT_EQ(file.chat.ip_buys_per_second, code.chat.ip_buys_per_second);
+  EXPECT_EQ(file.chat.ip_buys_burst, code.chat.ip_buys_burst);
 }
 
 TEST(Config, DemoConfigLoads) {
@@ -183,7 +196,22 @@ TEST(Config, StreamKeys) {
   EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, stream_key: 'has spaces in it'}\n"),
             "broadcasts[0].stream_key must be 12-128 characters of letters, digits, '-' or '_'");
   Config c = load_config_text("broadcasts:\n  - {id: a, title: x, stream_key: abcdef-123456, source: {type: none}}\n");
-  EXPECT_EQ(c.broadcasts[0].stream_key, "abcdef-123456");
+  // Only the key's SHA-256 is kept (printf abcdef-123456 | sha256sum).
+  EXPECT_EQ(c.broadcasts[0].stream_key_sha256,
+            "12c8e0e9d9532fe9069b086de15f4e597785d61ea816484a45d78b34846bef48");
+  EXPECT_EQ(load_config_text("broadcasts:\n  - {id: a, title: x, stream_key_sha256: " +
+                             livegate::sha256_hex("abcdef-123456") + ", source: {type: none}}\n")
+                .broadcasts[0]
+                .stream_key_sha256,
+            livegate::sha256_hex("abcdef-123456"));
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, stream_key_sha256: ABC}\n"),
+            "broadcasts[0].stream_key_sha256 must be 64 lowercase hex digits (sha256sum of the key)");
+  EXPECT_EQ(error_of("broadcasts:\n  - {id: a, title: x, stream_key: abcdef-123456}\n"
+                     "  - {id: b, title: y, stream_key: abcdef-123456}\n"),
+            "broadcasts[1].stream_key is the same as another broadcast's");
+  EXPECT_EQ(error_of("auth: {anonymous: maybe}\n"), "auth.anonymous must be 'chat', 'read_only' or 'off'");
+  EXPECT_EQ(error_of("http: {cors_origins: ['https://a.example/path']}\n"),
+            "http.cors_origins has 'https://a.example/path': an origin is scheme://host[:port], e.g. https://shop.example");
   EXPECT_FALSE(c.broadcasts[0].fallback_test_source);
 }
 

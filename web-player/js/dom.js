@@ -6,6 +6,8 @@ export function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'text') node.textContent = value;
     else if (key === 'dataset') Object.assign(node.dataset, value);
+    // CSSOM, never a style attribute: the pages' CSP (style-src 'self') refuses inline styles.
+    else if (key === 'style') Object.assign(node.style, value);
     else node.setAttribute(key, value === true ? '' : value);
   }
   for (const child of children) if (child) node.append(child);

@@ -93,7 +93,7 @@ export class Dashboard {
       return el('li', { class: 'bar-row', 'data-testid': `units-${sku}` },
         el('span', { class: 'bar-name', text: p ? productTitle(p) : sku }),
         el('span', { class: 'bar-track', 'aria-hidden': 'true' },
-          el('span', { class: 'bar-fill', style: `width:${Math.round((n / top) * 100)}%` })),
+          el('span', { class: 'bar-fill', style: { width: `${Math.round((n / top) * 100)}%` } })),
         el('span', { class: 'bar-value', text: String(n) }));
     }) : [el('li', { class: 'hint', text: t('dash.noUnits') })]));
   }
@@ -105,7 +105,7 @@ export class Dashboard {
       return el('li', { class: 'funnel-step', 'data-testid': `funnel-${field}` },
         el('span', { class: 'funnel-name', text: t(key) }),
         el('span', { class: 'bar-track', 'aria-hidden': 'true' },
-          el('span', { class: 'bar-fill', style: `width:${base > 0 ? Math.round((n / base) * 100) : 0}%` })),
+          el('span', { class: 'bar-fill', style: { width: `${base > 0 ? Math.round((n / base) * 100) : 0}%` } })),
         el('span', { class: 'funnel-value', text: `${n} · ${pct(n, base)}` }));
     }));
   }

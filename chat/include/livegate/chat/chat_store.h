@@ -19,7 +19,7 @@ struct ChatUser {
   std::string role = "viewer";  // viewer | moderator | seller
 
   // Sellers and moderators: may moderate, are never muted by slow mode or bans.
-  bool staff() const { return role == "seller" || role == "moderator"; }
+  bool staff() const { return role == "seller" || role == "moderator" || role == "admin"; }
 };
 
 struct ChatStoreLimits {

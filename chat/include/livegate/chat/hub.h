@@ -32,6 +32,10 @@ class Metrics;
 
 namespace livegate::chat {
 
+// What a viewer without a token may do: chat like anyone (a guest with a generated name), only
+// watch and read (chat, ask, vote and buy answer login_required), or nothing (hello refused).
+enum class Anonymous { chat, read_only, off };
+
 struct HubLimits {
   ProtocolLimits protocol;
   size_t max_frame_bytes = 8192;               // larger client frames get an error and are dropped
@@ -48,6 +52,15 @@ struct HubLimits {
   size_t max_connections_per_ip = 200;         // a venue or office NAT shares one address
   double messages_per_second = 1.0;            // chat lines + questions per user, sustained
   double messages_burst = 5;
+  // Budgets shared by everyone behind one address (a NAT): messages and buys; and a user's own
+  // buy clicks. 0 per second: no limit. Past one: rate_limited with retry_after_ms.
+  double ip_messages_per_second = 10;
+  double ip_messages_burst = 50;
+  double buys_per_second = 2;
+  double buys_burst = 10;
+  double ip_buys_per_second = 50;
+  double ip_buys_burst = 200;
+  Anonymous anonymous = Anonymous::chat;
   double frames_per_second = 20;               // any frame per connection; past the burst: 4029
   double frames_burst = 40;
   double errors_per_minute = 20;               // error frames a connection may earn; then 4029
@@ -61,6 +74,7 @@ class Room;
 inline constexpr int kCloseGoingAway = 1001;  // the node is shutting down: reconnect elsewhere
 inline constexpr int kCloseSlowConsumer = 4008;
 inline constexpr int kCloseFlooding = 4029;
+inline constexpr int kCloseLoginRequired = 4401;  // auth.anonymous off: a hello without a valid token
 inline constexpr int kCloseBanned = 4403;
 inline constexpr int kCloseUnknownRoom = 4404;
 inline constexpr int kCloseTooManyConnections = 4429;
@@ -135,6 +149,13 @@ class Hub {
   struct UserState {
     std::vector<uint64_t> connections;
     TokenBucket messages;
+    TokenBucket buys;
+  };
+  // Per address on this node: admitted connections and the budgets all of them share.
+  struct IpState {
+    size_t connections = 0;
+    TokenBucket messages;
+    TokenBucket buys;
   };
 
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
@@ -157,6 +178,10 @@ class Hub {
   void qa_done(uint64_t id, const std::string& error_code);
   void refuse_while_draining(Connection& c, const ClientMessage& message);
   bool take_message_budget(Connection& c);
+  bool take_buy_budget(Connection& c, const std::string& key);
+  bool take_budget(Connection& c, TokenBucket* user, TokenBucket* ip, const std::string& key);
+  // auth.anonymous read_only: false (after login_required) when a guest tries to take part.
+  bool may_take_part(Connection& c, const std::string& key = {});
   void moderation_done(uint64_t id, const std::string& what, const std::string& error_code);
 
   void send(Connection& c, std::string_view payload);
@@ -182,7 +207,7 @@ class Hub {
   std::map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Room>> rooms_;
   std::unordered_map<std::string, UserState> users_;
-  std::unordered_map<std::string, size_t> per_ip_;
+  std::unordered_map<std::string, IpState> per_ip_;
   Timer presence_timer_;
   bool draining_ = false;
   Metrics* metrics_ = nullptr;

@@ -1,6 +1,8 @@
 #pragma once
 // The seller's REST API for broadcasts: create one (with a fresh stream key), end it, rotate its
-// key. Every call needs "Authorization: Bearer <auth.seller_token>".
+// key. Every call needs "Authorization: Bearer <credential>": the operator's auth.seller_token
+// or a JWT signed with auth.jwt_secret (chat_tokens.h) with role admin (everything) or seller
+// (the broadcast its room claim names, or any when it has none; not create).
 //   POST /api/broadcasts            body: a broadcast as in the config file, in JSON
 //   POST /api/broadcasts/{id}/end
 //   POST /api/broadcasts/{id}/key   (answers the new key; the old one stops working)
@@ -35,8 +37,15 @@ struct AdminDeps {
   std::function<void(const std::string&)> opened = {};
 };
 
-// False (after answering 401/403) when the request does not carry the seller token.
-bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond);
+// False (after answering a JSON 401/403) unless the request carries the seller token, an admin
+// JWT, or a seller JWT whose room claim is `room` or absent. An empty `room` (a call about no
+// broadcast in particular) accepts any seller JWT. 401: no credential, or a JWT that is bad,
+// expired or signed with another secret; 403: a wrong seller token, a token for another room,
+// or a role that may not.
+bool authorize_seller(const AuthConfig& auth, const HttpRequest& request, Respond& respond,
+                      std::string_view room);
+// The same, for calls about every broadcast (create one): the seller token or an admin JWT.
+bool authorize_admin(const AuthConfig& auth, const HttpRequest& request, Respond& respond);
 
 void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, Respond respond);
 void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond);

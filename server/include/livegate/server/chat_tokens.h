@@ -1,6 +1,6 @@
 #pragma once
 // Signed tokens that tell the chat who a viewer is and what they may do: HS256 JWTs (libjwt)
-// with sub (user id), name, role (viewer | moderator | seller), room (the broadcast the token
+// with sub (user id), name, role (viewer | moderator | seller | admin), room (the broadcast the token
 // is for; empty = any) and exp. The seller gets them from POST /api/broadcasts/{id}/tokens and
 // hands them to moderators; a site with its own login can mint the same tokens with the secret.
 
@@ -26,6 +26,12 @@ std::string issue_token(const std::string& secret, const TokenClaims& claims);
 std::optional<TokenClaims> verify_token(const std::string& secret, const std::string& token,
                                         const std::string& room, int64_t now, std::string* why);
 
+// The same checks without a room: for the REST API, which decides per route what the room
+// claim allows (authorize_seller).
+std::optional<TokenClaims> decode_token(const std::string& secret, const std::string& token, int64_t now,
+                                        std::string* why);
+
+// viewer | moderator | seller | admin. Admins run the whole node (every room, REST included).
 bool valid_role(const std::string& role);
 
 // Seconds since the epoch, for exp.

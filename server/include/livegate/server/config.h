@@ -23,13 +23,22 @@ struct HttpConfig {
   std::string hls_js = "node_modules/hls.js/dist/hls.light.min.js";
   size_t max_connections = 20000;
   size_t max_body_bytes = 65536;  // REST request bodies; larger ones get 413
+  // Request line + headers (lws max_http_header_data); a larger request gets 431 or is closed.
+  size_t max_header_bytes = 8192;
+  // Origins (https://shop.example) whose pages may call the REST API; empty: same origin only.
+  // The public GETs (broadcast list and summaries, products, pins, deals) and /embed.js are
+  // readable from anywhere.
+  std::vector<std::string> cors_origins;
+  // Who may frame /embed/{id} (CSP frame-ancestors); empty: any site.
+  std::vector<std::string> embed_origins;
   // SIGTERM/SIGINT: the longest wait for buy answers and "going away" closes before stopping.
   int drain_ms = 5000;
 };
 
 struct AuthConfig {
-  // Bearer token for the seller REST API (create/end broadcasts, rotate keys). Empty: those
-  // endpoints answer 403. Stands in until JWT roles arrive (issue 8).
+  // Bearer token for the seller REST API: the operator's bootstrap credential, worth an admin
+  // token (every broadcast, create, tokens for any room). Empty: only JWTs are accepted (and
+  // with no jwt_secret either the seller API answers 403).
   std::string seller_token;
   // HS256 key for chat tokens (roles): at least 32 characters; empty: no tokens, every viewer
   // is an anonymous guest and nobody can moderate. Every node sharing a Redis needs the same.
@@ -38,6 +47,10 @@ struct AuthConfig {
   // POST /api/demo-login hands the seller token to anyone who asks, so a demo's studio opens
   // with one click. Never on a server that sells for real.
   bool demo_login = false;
+  // Viewers without a token: "chat" (guests chat under a generated name), "read_only" (they
+  // watch and read; chat, ask, vote and buy answer login_required) or "off" (a hello without a
+  // valid token is refused, close 4401).
+  std::string anonymous = "chat";
 };
 
 struct IngestConfig {
@@ -92,6 +105,9 @@ struct MediaConfig {
   // An RTMP publisher's backlog (bytes its pipeline has not taken) over this drops video until
   // the next keyframe; audio drops over 4x this. ~2.7 s of a 6 Mb/s stream.
   size_t ingest_backlog_bytes = 2u << 20;
+  // Broadcasts (pipelines and rooms) this node runs, the config's included; POST /api/broadcasts
+  // past it answers 507.
+  size_t max_broadcasts = 50;
 };
 
 struct ChatConfig {
@@ -107,6 +123,12 @@ struct ChatConfig {
   size_t max_connections_per_ip = 200;  // 0: no limit
   int messages_per_minute = 60;         // chat lines + questions per user; 0: no limit
   int messages_burst = 5;
+  int ip_messages_per_minute = 600;     // the same, per address (all users behind it); 0: no limit
+  int ip_messages_burst = 50;
+  double buys_per_second = 2;           // buy clicks per user; 0: no limit
+  int buys_burst = 10;
+  double ip_buys_per_second = 50;       // buy clicks per address; 0: no limit
+  int ip_buys_burst = 200;
   int frames_per_second = 20;  // any client message, per connection
   int frames_burst = 40;
   int errors_per_minute = 20;  // error frames a connection may earn before it is closed
@@ -130,8 +152,10 @@ struct BroadcastConfig {
   std::string seller;
   std::string mode = "sale";  // sale | keynote
   std::string currency = "USD";
-  // Publishers (OBS, ffmpeg) push to rtmp://host/live/<stream_key>; empty: no ingest.
-  std::string stream_key;
+  // Publishers (OBS, ffmpeg) push to rtmp://host/live/<stream key>. Only the key's SHA-256
+  // (lowercase hex) is kept: the config's stream_key is hashed as it is read (or the config gives
+  // stream_key_sha256). Empty: no ingest.
+  std::string stream_key_sha256;
   // What viewers see while no one publishes: the generated test source, or nothing.
   bool fallback_test_source = true;
   streaming::TestSourceConfig source;
@@ -167,10 +191,12 @@ class ConfigError : public std::runtime_error {
 
 Config load_config_file(const std::string& path);
 // One broadcast from YAML or JSON text (JSON is YAML), with the same checks as the config file.
-BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce);
+// *stream_key (when given) gets the body's plain stream_key, which the result keeps only hashed.
+BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce,
+                                std::string* stream_key = nullptr);
 // files_dir: where relative file names in the config (products_file) are found.
 Config load_config_text(const std::string& yaml_text, const std::string& files_dir = ".");
 
-chat::HubLimits hub_limits(const ChatConfig& c);
+chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth = {});
 
 }  // namespace livegate::server

@@ -25,6 +25,7 @@ struct HttpRequest {
   std::string authorization;  // the Authorization header, if any
   std::string content_type;   // the Content-Type header, if any
   std::string accept_encoding;  // the Accept-Encoding header, if any
+  std::string origin;         // the Origin header, if any (CORS)
   std::string body;           // POST/PUT bodies, at most HttpConfig::max_body_bytes
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/secret_hash.h"
 #include "livegate/common/metrics.h"
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
@@ -52,8 +53,9 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   streaming::RtmpServer::Callbacks rtmp_callbacks();
   streaming::SrtServer::Callbacks srt_callbacks();
   streaming::WhipServer::Callbacks whip_callbacks();
-  // Stream keys of broadcasts that take publishers (for the SRT handshake check).
-  std::set<std::string> stream_keys() const;
+  // SHA-256 (hex) of the stream keys of broadcasts that take publishers (for the SRT handshake
+  // check); the keys themselves are not kept.
+  std::set<std::string> stream_key_hashes() const;
 
   void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
   void on_segment(const std::string& broadcast, size_t rendition, streaming::PlaylistSegment segment) override;
@@ -101,7 +103,6 @@ class MediaRouter : public streaming::BroadcastPipeline::Listener {
   std::set<std::string> ingest_series_;  // broadcasts with ingest gauges in metrics_
 };
 
-// Compares secrets in time independent of where they differ.
-bool constant_time_equal(const std::string& a, const std::string& b);
+// constant_time_equal() and sha256_hex(): livegate/common/secret_hash.h.
 
 }  // namespace livegate::server

@@ -53,8 +53,9 @@ class SrtServer {
   bool start(std::string* error);
   void stop();
   int port() const { return port_; }
-  // Stream keys the handshake accepts (the loop keeps this current).
-  void set_keys(std::set<std::string> keys);
+  // SHA-256 (livegate::sha256_hex) of the stream keys the handshake accepts (the loop keeps
+  // this current); the keys themselves are never handed over.
+  void set_key_hashes(std::set<std::string> key_hashes);
   // Asks the SRT thread to close a caller (e.g. refused on the loop).
   void disconnect(uint64_t connection);
 
@@ -72,8 +73,8 @@ class SrtServer {
   int port_ = 0;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
-  std::mutex mutex_;  // guards keys_ and to_close_
-  std::set<std::string> keys_;
+  std::mutex mutex_;  // guards key_hashes_ and to_close_
+  std::set<std::string> key_hashes_;
   std::vector<uint64_t> to_close_;
   std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 };
