@@ -26,7 +26,8 @@ const std::string kBroadcast = R"(  - id: orchard
       - {sku: socks, title: Socks, price_cents: 700, stock: 1000, max_per_order: 1}
 )";
 const std::string kExtra =
-    "http:\n  drain_ms: 4000\nchat:\n  frames_per_second: 2000\n  frames_burst: 2000\n";
+    "http:\n  drain_ms: 4000\nchat:\n  frames_per_second: 2000\n  frames_burst: 2000\n"
+    "  buys_per_second: 0\n  ip_buys_per_second: 0\n";  // one buyer bursting on 127.0.0.1
 
 long long redis_integer(int port, const std::string& command) {
   redisContext* c = redisConnect("127.0.0.1", port);
