@@ -2,12 +2,12 @@
 
 namespace livegate::server {
 
-nlohmann::json broadcast_summary(const Broadcast& b) {
+nlohmann::json broadcast_summary(const Broadcast& b, bool with_program) {
   nlohmann::json summary = {
       {"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
       {"mode", b.config.mode}, {"state", b.state},        {"currency", b.config.currency},
       {"hls", b.hls_url()},    {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
-  if (!b.config.program.empty()) summary["program"] = program_json(b.config.program, b.opened_ms);
+  if (with_program && !b.config.program.empty()) summary["program"] = program_json(b.config.program, b.opened_ms);
   return summary;
 }
 
@@ -22,8 +22,7 @@ void handle_healthz(const ApiDeps& deps, Respond respond) {
 void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [id, b] : deps.broadcasts) {
-    auto item = broadcast_summary(b);
-    item.erase("program");  // the list stays small: a keynote's page loads its own
+    auto item = broadcast_summary(b, /*with_program=*/false);
     item["viewers"] = deps.hub.viewers(id);
     list.push_back(std::move(item));
   }

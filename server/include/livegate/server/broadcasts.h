@@ -39,6 +39,7 @@ struct Broadcast {
 using BroadcastMap = std::map<std::string, Broadcast>;
 
 // The broadcast fields every API and the welcome snapshot share.
-nlohmann::json broadcast_summary(const Broadcast& b);
+// with_program: a keynote's program too (lists leave it out; each page loads its own).
+nlohmann::json broadcast_summary(const Broadcast& b, bool with_program = true);
 
 }  // namespace livegate::server
