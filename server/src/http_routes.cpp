@@ -1,5 +1,6 @@
 #include "livegate/server/http_routes.h"
 
+#include <optional>
 #include <vector>
 
 #include "livegate/server/compressed_files.h"
@@ -55,20 +56,19 @@ HttpResponse not_found_page() {
   return r;
 }
 
+// page: an HTML page, which gets its CSP, referrer and permissions policies (security_headers.h).
 void serve_from(const RouteDeps& deps, const HttpRequest& request, const std::string& root,
-                std::string_view relative, Respond& respond) {
-  if (auto path = resolve_file(root, relative)) return respond(file_response(deps, request, *path));
-  respond(json_error(404, "not found"));
-}
-
-// An HTML page, with its CSP, referrer and permissions policies (security_headers.h).
-void serve_page(const RouteDeps& deps, const HttpRequest& request, std::string_view file, PageKind kind,
-                Respond& respond) {
-  auto path = resolve_file(deps.http.web_root, file);
+                std::string_view relative, Respond& respond, std::optional<PageKind> page = std::nullopt) {
+  auto path = resolve_file(root, relative);
   if (!path) return respond(json_error(404, "not found"));
   HttpResponse r = file_response(deps, request, *path);
-  add_page_headers(r, kind, deps.http);
+  if (page) add_page_headers(r, *page, deps.http);
   respond(std::move(r));
+}
+
+void serve_page(const RouteDeps& deps, const HttpRequest& request, std::string_view file, PageKind kind,
+                Respond& respond) {
+  serve_from(deps, request, deps.http.web_root, file, respond, kind);
 }
 
 }  // namespace
