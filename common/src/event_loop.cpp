@@ -44,17 +44,24 @@ EventLoop::~EventLoop() {
   g_main_context_unref(context_);
 }
 
+// Always a source of its own, never a direct call: g_main_context_invoke() would run fn at
+// once when the caller owns the context (inside a callback on the loop, so "later" callbacks
+// ran inside their caller's call) or can acquire it (a GStreamer thread while the loop is idle,
+// so fn ran on the wrong thread).
 void EventLoop::post(std::function<void()> fn) {
   auto* boxed = new std::function<void()>(std::move(fn));
-  g_main_context_invoke_full(
-      context_, G_PRIORITY_DEFAULT,
+  GSource* source = g_idle_source_new();
+  g_source_set_priority(source, G_PRIORITY_DEFAULT);
+  g_source_set_callback(
+      source,
       [](gpointer data) -> gboolean {
         (*static_cast<std::function<void()>*>(data))();
         return G_SOURCE_REMOVE;
       },
       boxed, [](gpointer data) { delete static_cast<std::function<void()>*>(data); });
+  g_source_attach(source, context_);
+  g_source_unref(source);
 }
-
 
 Timer EventLoop::after(std::chrono::milliseconds delay, std::function<void()> fn) {
   return every(delay, [fn = std::move(fn)]() {
