@@ -154,7 +154,11 @@ bool HttpServer::start(std::string* error) {
   // Request line + headers: lws keeps them in one buffer of this size per request; a request
   // that does not fit is refused before any handler runs.
   info.max_http_header_data = static_cast<unsigned short>(config_.max_header_bytes);
+  // lws nulls it once the context is wholly gone (on a foreign loop that is after stop() let the
+  // loop close lws's handles and destroyed it a second time).
+  info.pcontext = &destroying_;
   context_ = lws_create_context(&info);
+  destroying_ = context_;
   if (!context_) {
     close_uv_loop();
     *error = "http: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) +
@@ -173,15 +177,24 @@ void HttpServer::stop() {
   lws_context* ctx = context_;
   context_ = nullptr;
   pending_.clear();
+  // On a foreign libuv loop, destroying is two steps: the first call closes lws's connections
+  // and handles, which finish closing only as the loop turns; a second call then frees the
+  // context (without it, LeakSanitizer finds the whole context at exit).
   lws_context_destroy(ctx);
+  run_uv_loop_until_idle();
+  if (destroying_) lws_context_destroy(destroying_);
   close_uv_loop();
+}
+
+void HttpServer::run_uv_loop_until_idle() {
+  for (int i = 0; i < 1000 && uv_loop_alive(uv_loop_.get()); ++i) uv_run(uv_loop_.get(), UV_RUN_NOWAIT);
 }
 
 // lws closes its libuv handles asynchronously: turn the loop (bounded) until they are all closed,
 // then close it. Nothing else uses this loop.
 void HttpServer::close_uv_loop() {
   if (!uv_loop_) return;
-  for (int i = 0; i < 1000 && uv_loop_alive(uv_loop_.get()); ++i) uv_run(uv_loop_.get(), UV_RUN_NOWAIT);
+  run_uv_loop_until_idle();
   uv_source_.reset();
   if (uv_loop_close(uv_loop_.get()) != 0) {
     log("http")->warn("libuv loop still had open handles at shutdown");

@@ -14,18 +14,38 @@ namespace {
 
 using Mp4Recording = IngestFixture;
 
-// Seconds of media per timeline of an HLS playlist (a new one after each discontinuity).
-std::vector<double> timelines(const std::string& playlist) {
-  std::vector<double> out{0};
+// One timeline of an HLS playlist (a new one after each discontinuity): the sum of its EXTINF
+// values and its segment URIs.
+struct Timeline {
+  double extinf = 0;
+  std::vector<std::string> segments;
+};
+
+std::vector<Timeline> timelines(const std::string& playlist) {
+  std::vector<Timeline> out(1);
   std::istringstream in(playlist);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("#EXT-X-DISCONTINUITY", 0) == 0 && line.find("SEQUENCE") == std::string::npos) {
-      out.push_back(0);
+      out.emplace_back();
     } else if (line.rfind("#EXTINF:", 0) == 0) {
-      out.back() += std::atof(line.c_str() + 8);
+      out.back().extinf += std::atof(line.c_str() + 8);
+    } else if (!line.empty() && line[0] != '#') {
+      out.back().segments.push_back(line);
     }
   }
   return out;
+}
+
+// A media file's video: where its timestamps start and how long they run, in seconds.
+struct VideoSpan {
+  double start = 0, duration = 0;
+};
+VideoSpan video_span(const std::string& path) {
+  const std::string out = run("ffprobe -v error -select_streams v:0 -show_entries stream=start_time,duration "
+                              "-of csv=p=0 '" + path + "' 2>&1");
+  VideoSpan v;
+  std::sscanf(out.c_str(), "%lf,%lf", &v.start, &v.duration);
+  return v;
 }
 
 // The MP4s of a broadcast in the order they were started (by the -<n>.mp4 counter).
@@ -66,17 +86,28 @@ TEST_F(Mp4Recording, PublishDropEndLeavesMp4sMatchingTheReplay) {
   ASSERT_EQ(files.size(), 2u) << vod;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string probe =
-        run("ffprobe -v error -show_entries format=duration:stream=codec_name -of csv=p=0 '" +
-            files[i] + "' 2>&1");
+        run("ffprobe -v error -show_entries stream=codec_name -of csv=p=0 '" + files[i] + "' 2>&1");
     const std::string errors = run("ffmpeg -v error -i '" + files[i] + "' -f null - 2>&1");
-    const double duration =
-        std::atof(probe.substr(probe.rfind('\n', probe.size() - 2) + 1).c_str());
-    std::printf("[ figures ] %s: %.3f s as MP4, %.3f s in the HLS replay\n",
-                std::filesystem::path(files[i]).filename().c_str(), duration, runs[i]);
+    // The replay's own media: from its first segment's first video timestamp to its last
+    // segment's end, the span the MP4 remuxed from those segments covers. (A sum of durations,
+    // EXTINF or probed, leaves out the gaps a loaded encoder leaves between frames, which the
+    // MP4's timeline keeps; it is printed, not compared.)
+    ASSERT_FALSE(runs[i].segments.empty());
+    const std::string dir = server->media_root() + "/vod/ingest/";
+    const VideoSpan first = video_span(dir + runs[i].segments.front());
+    const VideoSpan last = video_span(dir + runs[i].segments.back());
+    const double replay = last.start + last.duration - first.start;
+    const double duration = video_span(files[i]).duration;
+    std::printf("[ figures ] %s: %.3f s of video as MP4, %.3f s in the HLS replay's segments (EXTINF %.3f s)\n",
+                std::filesystem::path(files[i]).filename().c_str(), duration, replay, runs[i].extinf);
     EXPECT_NE(probe.find("h264"), std::string::npos) << probe;
     EXPECT_NE(probe.find("aac"), std::string::npos) << probe;
-    EXPECT_NEAR(duration, runs[i], 0.3) << files[i];
+    // 0.35 s: on a slow run (the sanitized build on 2 cores) the slate's file ends about 0.25 s
+    // after the replay's last segment; on a normal build they agree within a frame or two.
+    // Which side the last fraction of a second belongs to at the end of a broadcast is still
+    // open (docs/reliability.md).
+    EXPECT_NEAR(duration, replay, 0.35) << files[i];
     EXPECT_EQ(errors, "") << files[i];
   }
-  EXPECT_GE(runs[0], 4.5);  // the publisher's part is the first file
+  EXPECT_GE(runs[0].extinf, 4.5);  // the publisher's part is the first file
 }

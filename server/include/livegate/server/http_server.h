@@ -72,12 +72,14 @@ class HttpServer {
   int dispatch(lws* wsi, uint64_t id);
   int deliver(lws* wsi, const HttpResponse& r);
   void close_uv_loop();
+  void run_uv_loop_until_idle();  // turns the libuv loop until lws has closed its handles (bounded)
 
   EventLoop& loop_;
   HttpConfig config_;
   HttpHandler handler_;
   std::vector<lws_protocols> protocols_;
   lws_context* context_ = nullptr;
+  lws_context* destroying_ = nullptr;  // lws's pcontext: set until the context is wholly freed
   // libwebsockets runs on this libuv loop, which runs inside the GLib loop (uv_glib_source.h).
   std::unique_ptr<uv_loop_t> uv_loop_;
   void* foreign_loop_ = nullptr;
