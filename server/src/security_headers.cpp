@@ -46,6 +46,9 @@ bool is_public_read(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS") return false;
   const std::string& p = request.path;
   if (p == "/embed.js" || p == "/healthz" || p == "/api/broadcasts" || p == "/api/broadcasts/") return true;
+  // The video itself (playlists, segments, thumbnails, replays): a shop's own hls.js player on
+  // another site plays it as our pages do.
+  if (p.starts_with("/live/") || p.starts_with("/vod/")) return true;
   constexpr std::string_view kPrefix = "/api/broadcasts/";
   if (!p.starts_with(kPrefix)) return false;
   const std::string_view rest = std::string_view(p).substr(kPrefix.size());

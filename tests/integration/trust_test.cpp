@@ -395,6 +395,14 @@ TEST_F(Trust, PagesCarryTheirSecurityPolicies) {
   ASSERT_EQ(http_request(server->port(), "GET", "/embed.js", {}, {"Origin: https://evil.example"}, &body, &headers),
             200);
   EXPECT_EQ(header(headers, "access-control-allow-origin"), "*");
+  // The video plays in another site's own player too (the playlist may not be written yet: the
+  // header comes with whatever the answer is).
+  http_request(server->port(), "GET", "/live/orchard/index.m3u8", {}, {"Origin: https://evil.example"}, &body,
+               &headers);
+  EXPECT_EQ(header(headers, "access-control-allow-origin"), "*");
+  http_request(server->port(), "GET", "/vod/orchard/index.m3u8", {}, {"Origin: https://evil.example"}, &body,
+               &headers);
+  EXPECT_EQ(header(headers, "access-control-allow-origin"), "*");
   EXPECT_EQ(http_request(server->port(), "OPTIONS", "/api/broadcasts/orchard/products", {},
                          {"Origin: https://evil.example", "Access-Control-Request-Method: POST"}, &body, &headers),
             204);  // a public read path: the preflight allows reads only

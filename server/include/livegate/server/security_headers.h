@@ -20,7 +20,8 @@ enum class PageKind {
 void add_page_headers(HttpResponse& r, PageKind kind, const HttpConfig& http);
 
 // Readable from any origin (Access-Control-Allow-Origin: *): the public GETs of the API
-// (broadcast list and summaries, products, pins, deals), /healthz and /embed.js.
+// (broadcast list and summaries, products, pins, deals), /healthz, /embed.js and the video
+// under /live/ and /vod/.
 bool is_public_read(const HttpRequest& request);
 
 // Wraps respond so the answer carries the CORS headers this request earns: "*" on public reads,
