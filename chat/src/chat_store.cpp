@@ -9,21 +9,30 @@ namespace livegate::chat {
 
 namespace {
 
+// barred(bans, user, now): {'banned', 0} or {'muted', ms left} when the bans hash holds the user,
+// else nil (an expired mute is removed on the way).
+constexpr const char* kBarredLua = R"LUA(
+local function barred(bans, user, now)
+  local until_ms = redis.call('HGET', bans, user)
+  if not until_ms then return nil end
+  until_ms = tonumber(until_ms)
+  if until_ms == 0 then return {'banned', 0} end
+  if until_ms > now then return {'muted', until_ms - now} end
+  redis.call('HDEL', bans, user)
+  return nil
+end
+)LUA";
+
 // KEYS: stream, events channel, bans, settings, the user's slow-mode mark.
 // ARGV: maxlen, user id, name, role, text, staff (1/0).
 // Returns {"ok", id} or {"banned"|"muted"|"slow_mode", wait_ms}. Time is Redis's own, so
 // timeouts and slow mode mean the same on every node whatever its clock says.
 const RedisScript& append_script() {
-  static const RedisScript script(std::string(kRedisNowMs) + R"LUA(
+  static const RedisScript script(std::string(kRedisNowMs) + kBarredLua + R"LUA(
 local now = now_ms()
 if ARGV[6] ~= '1' then
-  local muted_until = redis.call('HGET', KEYS[3], ARGV[2])
-  if muted_until then
-    muted_until = tonumber(muted_until)
-    if muted_until == 0 then return {'banned', 0} end
-    if muted_until > now then return {'muted', muted_until - now} end
-    redis.call('HDEL', KEYS[3], ARGV[2])
-  end
+  local refused = barred(KEYS[3], ARGV[2], now)
+  if refused then return refused end
   local slow = tonumber(redis.call('HGET', KEYS[4], 'slow') or '0')
   if slow > 0 then
     local left = redis.call('PTTL', KEYS[5])
@@ -34,6 +43,30 @@ end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
                       'uid', ARGV[2], 'name', ARGV[3], 'role', ARGV[4], 'text', ARGV[5], 'ts', now)
 redis.call('PUBLISH', KEYS[2], cjson.encode({type = 'chat', id = id, text = ARGV[5], ts = now,
+                                              user = {id = ARGV[2], name = ARGV[3], role = ARGV[4]}}))
+return {'ok', id}
+)LUA");
+  return script;
+}
+
+// KEYS: stream, events channel, bans, the line's replayed mark.
+// ARGV: maxlen, user id, name, role, text, staff (1/0), local id, ts.
+// A held line from an outage: the ban and mute checks of append_script (slow mode was the
+// node's to pace), the stream entry keeps the local id (field lid) so a node catching up by
+// XRANGE can replace it too, and the replayed mark makes a second replay return the first id.
+const RedisScript& replay_script() {
+  static const RedisScript script(std::string(kRedisNowMs) + kBarredLua + R"LUA(
+local done = redis.call('GET', KEYS[4])
+if done then return {'ok', done} end
+if ARGV[6] ~= '1' then
+  local refused = barred(KEYS[3], ARGV[2], now_ms())
+  if refused then return refused end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'uid', ARGV[2], 'name', ARGV[3],
+                      'role', ARGV[4], 'text', ARGV[5], 'ts', ARGV[8], 'lid', ARGV[7])
+redis.call('SET', KEYS[4], id, 'PX', 600000)
+redis.call('PUBLISH', KEYS[2], cjson.encode({type = 'chat', id = id, text = ARGV[5], ts = tonumber(ARGV[8]),
+                                              replaces = ARGV[7],
                                               user = {id = ARGV[2], name = ARGV[3], role = ARGV[4]}}))
 return {'ok', id}
 )LUA");
@@ -90,13 +123,47 @@ nlohmann::json chat_event_from_entry(const redisReply* entry) {
   const redisReply* fields = entry->element[1];
   if (!is_array(fields)) return nullptr;
   std::string ts = field(fields, "ts");
-  return {{"type", "chat"},
-          {"id", reply_string(entry->element[0])},
-          {"text", field(fields, "text")},
-          {"ts", std::strtoll(ts.c_str(), nullptr, 10)},
-          {"user", {{"id", field(fields, "uid")}, {"name", field(fields, "name")},
-                    {"role", field(fields, "role")}}}};
+  nlohmann::json line = {{"type", "chat"},
+                         {"id", reply_string(entry->element[0])},
+                         {"text", field(fields, "text")},
+                         {"ts", std::strtoll(ts.c_str(), nullptr, 10)},
+                         {"user", {{"id", field(fields, "uid")}, {"name", field(fields, "name")},
+                                   {"role", field(fields, "role")}}}};
+  if (std::string lid = field(fields, "lid"); !lid.empty()) line["replaces"] = std::move(lid);
+  return line;
 }
+
+namespace {
+
+// Error replies of a Redis that is starting, busy or failing over: it will answer later.
+bool is_transient(const redisReply* reply) {
+  if (!reply || reply->type != REDIS_REPLY_ERROR) return false;
+  const std::string_view text(reply->str, reply->len);
+  for (std::string_view prefix : {"LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"}) {
+    if (text.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// {"ok", id} → id; {status, wait_ms} → refused; anything else → error.
+AppendOutcome append_outcome(const redisReply* reply, const std::string& error) {
+  AppendOutcome out;
+  if (!error.empty()) {
+    out.error = error;
+    out.unreachable = true;
+  } else if (!is_array(reply, 2)) {
+    out.error = reply_string(reply, "append failed");
+    out.unreachable = is_transient(reply);
+  } else if (std::string status = reply_string(reply->element[0]); status == "ok") {
+    out.id = reply_string(reply->element[1]);
+  } else {
+    out.refused = status;
+    out.wait_ms = reply_integer(reply->element[1]);
+  }
+  return out;
+}
+
+}  // namespace
 
 ChatStore::ChatStore(RedisClient& commands, RedisClient& subscriber, ChatStoreLimits limits)
     : commands_(commands), subscriber_(subscriber), limits_(limits) {}
@@ -109,19 +176,36 @@ void ChatStore::append(const std::string& room, const ChatUser& user, const std:
                  {std::to_string(limits_.history_maxlen), user.id, user.name, user.role, text,
                   user.staff() ? "1" : "0"},
                  [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                   AppendOutcome out;
-                   if (!error.empty()) {
-                     out.error = error;
-                   } else if (!is_array(reply, 2)) {
-                     out.error = reply_string(reply, "append failed");
-                   } else if (std::string status = reply_string(reply->element[0]); status == "ok") {
-                     out.id = reply_string(reply->element[1]);
-                   } else {
-                     out.refused = status;
-                     out.wait_ms = reply_integer(reply->element[1]);
-                   }
-                   cb(out);
+                   cb(append_outcome(reply, error));
                  });
+}
+
+void ChatStore::replay(const HeldLine& line, AppendCallback cb) {
+  commands_.eval(replay_script(),
+                 {keys::chat(line.room), keys::events(line.room), keys::bans(line.room),
+                  keys::replayed(line.room, line.local_id)},
+                 {std::to_string(limits_.history_maxlen), line.user.id, line.user.name, line.user.role,
+                  line.text, line.user.staff() ? "1" : "0", line.local_id, std::to_string(line.ts)},
+                 [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                   cb(append_outcome(reply, error));
+                 });
+}
+
+void ChatStore::lines_after(const std::string& room, const std::string& after, size_t max,
+                            HistoryCallback cb) {
+  commands_.command({"XRANGE", keys::chat(room), "(" + after, "+", "COUNT", std::to_string(max)},
+                    [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                      if (!error.empty()) return cb({}, error);
+                      if (!is_array(reply)) return cb({}, reply_string(reply, "bad XRANGE reply"));
+                      History h;
+                      h.resumed = true;
+                      for (size_t i = 0; i < reply->elements; ++i) {
+                        if (auto line = chat_event_from_entry(reply->element[i]); !line.is_null()) {
+                          h.lines.push_back(std::move(line));
+                        }
+                      }
+                      cb(std::move(h), {});
+                    });
 }
 
 void ChatStore::history(const std::string& room, const HistoryRequest& request,
@@ -150,11 +234,12 @@ void ChatStore::history(const std::string& room, const HistoryRequest& request,
       });
 }
 
-void ChatStore::subscribe(const std::string& room, EventHandler handler) {
-  subscriber_.subscribe(keys::events(room),
-                        [handler = std::move(handler)](std::string_view, std::string_view message) {
-                          handler(message);
-                        });
+void ChatStore::subscribe(const std::string& room, EventHandler handler,
+                          std::function<void()> on_subscribed) {
+  subscriber_.subscribe(
+      keys::events(room),
+      [handler = std::move(handler)](std::string_view, std::string_view message) { handler(message); },
+      std::move(on_subscribed));
 }
 
 void ChatStore::unsubscribe(const std::string& room) { subscriber_.unsubscribe(keys::events(room)); }

@@ -28,6 +28,10 @@ struct Hub::Connection {
   bool welcomed = false;
   // Batches flushed while the welcome snapshot was being read; replayed after it.
   std::vector<Batch> held;
+  // The newest chat line the viewer already has (its resume_from or the welcome's last line).
+  // Until a batch brings a newer one, lines at or before it are left out of what it is sent: this
+  // node's pub/sub may lag behind the node it came from, which sent those lines already.
+  std::optional<StreamId> chat_floor;
   std::deque<FramePtr> queue;
   size_t queued_bytes = 0;
   std::string rx;           // message being assembled from fragments

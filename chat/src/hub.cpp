@@ -1,11 +1,14 @@
 #include "livegate/chat/hub.h"
 
+#include <glib.h>
+
 #include <algorithm>
 #include <cstring>
 
 #include "connection.h"
 #include "livegate/common/log.h"
 #include "livegate/common/metrics.h"
+#include "random_hex.h"
 
 namespace livegate::chat {
 
@@ -36,6 +39,7 @@ Hub::Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers ha
     report_presence();
     return true;
   });
+  node_tag_ = random_hex(8);
 }
 
 Hub::~Hub() {
@@ -57,9 +61,12 @@ lws_protocols Hub::protocol() {
 
 void Hub::open_room(const std::string& room) {
   if (rooms_.contains(room)) return;
-  rooms_.emplace(room, std::make_unique<Room>(room));
+  auto& r = *rooms_.emplace(room, std::make_unique<Room>(room)).first->second;
+  r.recovery().opened_ms = g_get_real_time() / 1000;
   if (metrics_) metrics_->chat_rooms.Set(static_cast<double>(rooms_.size()));
-  services_.chat.subscribe(room, [this, room](std::string_view event) { on_room_event(room, event); });
+  services_.chat.subscribe(
+      room, [this, room](std::string_view event) { on_room_event(room, event); },
+      [this, room] { on_room_subscribed(room); });
 }
 
 bool Hub::has_room(const std::string& room) const { return rooms_.contains(room); }
@@ -364,6 +371,16 @@ void Hub::publish_local(const std::string& room, std::string event_json) {
 void Hub::on_room_event(const std::string& room, std::string_view event_json) {
   auto it = rooms_.find(room);
   if (it == rooms_.end()) return;
+  // While the lines missed during a subscription gap are fetched, newer events wait behind them.
+  if (auto& rec = it->second->recovery(); rec.catching_up) {
+    rec.waiting.emplace_back(event_json);
+    return;
+  }
+  deliver_room_event(*it->second, event_json);
+}
+
+void Hub::deliver_room_event(Room& r, std::string_view event_json) {
+  const std::string& room = r.id();
   RoomEvent e{std::string(event_json), std::nullopt};
   // Only chat lines need their id read here (and bans acted on); everything else passes through
   // untouched. Lua's cjson orders keys freely, so look for the pair, not a prefix.
@@ -372,6 +389,13 @@ void Hub::on_room_event(const std::string& room, std::string_view event_json) {
     if (j.is_object() && j.contains("id") && j["id"].is_string()) {
       e.chat_id = parse_stream_id(j["id"].get<std::string>());
     }
+    // Lines come in stream order; one at or before the newest delivered is a second copy (the
+    // same line by pub/sub and by catching up).
+    auto& last = r.recovery().last_chat_id;
+    if (e.chat_id) {
+      if (last && *e.chat_id <= *last) return;
+      last = e.chat_id;
+    }
   } else if (event_json.find(R"("type":"banned")") != std::string_view::npos) {
     apply_ban(room, event_json);
   } else if (event_json.find(R"("type":"stock")") != std::string_view::npos ||
@@ -379,11 +403,11 @@ void Hub::on_room_event(const std::string& room, std::string_view event_json) {
     auto j = nlohmann::json::parse(event_json, nullptr, false);
     const char* key_field = j.is_object() && j.contains("sku") ? "sku" : "id";
     if (j.is_object() && j[key_field].is_string()) {
-      it->second->set_latest(j["type"].get<std::string>() + ":" + j[key_field].get<std::string>(), std::move(e));
+      r.set_latest(j["type"].get<std::string>() + ":" + j[key_field].get<std::string>(), std::move(e));
       return schedule_flush(room);
     }
   }
-  it->second->add_event(std::move(e));
+  r.add_event(std::move(e));
   schedule_flush(room);
 }
 
@@ -416,6 +440,17 @@ void Hub::flush(const std::string& room) {
     if (!c->welcomed) {
       if (c->hello_seen) c->held.push_back(batch);
       continue;
+    }
+    if (c->chat_floor) {
+      auto fresh = events_after(batch.events, *c->chat_floor);
+      if (fresh.size() != batch.events.size()) {
+        if (!fresh.empty()) send(*c, batch_payload(fresh));
+        continue;
+      }
+      // Every line here is newer: so is everything after it (lines come in stream order).
+      if (std::any_of(fresh.begin(), fresh.end(), [](const RoomEvent& e) { return e.chat_id.has_value(); })) {
+        c->chat_floor.reset();
+      }
     }
     if (over_queue_limit(*c, batch.frame->size())) {
       send(*c, batch.frame->text());  // takes the slow-consumer path

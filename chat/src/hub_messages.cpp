@@ -53,10 +53,13 @@ bool Hub::take_buy_budget(Connection& c, const std::string& key) {
 void Hub::handle_chat(Connection& c, ChatLine line) {
   if (!take_message_budget(c)) return;
   const uint64_t id = c.id;
-  services_.chat.append(c.room, c.user, filter_.mask(line.text), [this, id](const AppendOutcome& out) {
+  std::string text = filter_.mask(line.text);
+  services_.chat.append(c.room, c.user, text, [this, id, text](const AppendOutcome& out) {
     Connection* conn = find(id);
     if (!conn || !out.id.empty()) return;  // the line comes back to everyone, sender included
     if (!out.error.empty()) {
+      // Redis is away: the room on this node still talks (hub_outage.cpp), up to a limit.
+      if (out.unreachable && hold_line(*conn, text)) return;
       log("chat")->warn("room {}: chat line from {} failed: {}", conn->room, conn->user.id, out.error);
       return send_error(*conn, {"unavailable", "chat is not available right now, try again", {}});
     }

@@ -6,17 +6,11 @@
 #include "connection.h"
 #include "livegate/chat/hub.h"
 #include "livegate/common/log.h"
+#include "random_hex.h"
 
 namespace livegate::chat {
 
 namespace {
-
-std::string random_hex(size_t digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < digits; ++i) s += kHex[g_random_int_range(0, 16)];
-  return s;
-}
 
 // A guest's public id from the secret their browser keeps: stable across visits (so bans and
 // unique-viewer counts hold) yet not the secret itself, which other viewers never see.
@@ -77,7 +71,7 @@ void Hub::welcome(uint64_t id, const std::string& resume_from) {
   Connection* c = find(id);
   auto parts = std::make_shared<WelcomeParts>();
   const bool resuming = !resume_from.empty();
-  auto part_done = [this, id, parts, resuming] {
+  auto part_done = [this, id, parts, resuming, resume_from] {
     if (--parts->pending > 0) return;
     Connection* conn = find(id);
     if (!conn) return;
@@ -92,9 +86,13 @@ void Hub::welcome(uint64_t id, const std::string& resume_from) {
       send_error(*conn, {"banned", "you are banned from this chat", {}});
       return close_after_drain(*conn, kCloseBanned, "banned");
     }
+    // The newest line the page will have: the snapshot's last, or on a resume the line it
+    // resumed from when nothing was missed.
     std::optional<StreamId> last_seen;
     if (!parts->history.lines.empty()) {
       last_seen = parse_stream_id(parts->history.lines.back()["id"].get<std::string>());
+    } else if (parts->history.resumed) {
+      last_seen = parse_stream_id(resume_from);
     }
     nlohmann::json& room = parts->room;
     room["chat"] = std::move(parts->history.lines);
@@ -116,13 +114,11 @@ void Hub::welcome(uint64_t id, const std::string& resume_from) {
     send(*conn, frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     conn->welcomed = true;
     log("chat")->debug("room {}: welcomed {} as {}", conn->room, conn->id, conn->user.name);
-    // Replay what was flushed meanwhile, minus lines the snapshot already holds.
+    // Replay what was flushed meanwhile, minus lines the snapshot already holds; later batches
+    // are filtered the same way until one brings a newer line (Hub::flush).
+    conn->chat_floor = last_seen;
     for (auto& batch : conn->held) {
-      std::vector<RoomEvent> fresh;
-      for (auto& e : batch.events) {
-        if (e.chat_id && last_seen && *e.chat_id <= *last_seen) continue;
-        fresh.push_back(std::move(e));
-      }
+      auto fresh = last_seen ? events_after(batch.events, *last_seen) : std::move(batch.events);
       if (!fresh.empty()) send(*conn, batch_payload(fresh));
     }
     conn->held.clear();

@@ -24,6 +24,14 @@ std::string batch_payload(const std::vector<RoomEvent>& events) {
   return out;
 }
 
+std::vector<RoomEvent> events_after(const std::vector<RoomEvent>& events, const StreamId& floor) {
+  std::vector<RoomEvent> fresh;
+  for (const auto& e : events) {
+    if (!e.chat_id || *e.chat_id > floor) fresh.push_back(e);
+  }
+  return fresh;
+}
+
 Batch Room::take_batch() {
   Batch b;
   b.events = std::move(pending_);

@@ -29,6 +29,9 @@ struct Batch {
 // Builds {"type":"batch","events":[...]} from already-serialised events.
 std::string batch_payload(const std::vector<RoomEvent>& events);
 
+// The events minus chat lines at or before floor (a viewer has them already).
+std::vector<RoomEvent> events_after(const std::vector<RoomEvent>& events, const StreamId& floor);
+
 class Room {
  public:
   explicit Room(std::string id) : id_(std::move(id)) {}
@@ -55,6 +58,21 @@ class Room {
   Presence& presence() { return presence_; }
   const Presence& presence() const { return presence_; }
 
+  // Catching up after the events subscription came back (hub_outage.cpp): the newest chat line
+  // delivered here (older copies are dropped), when the room opened here (where catching up
+  // starts if no line came yet), and the events that arrive while the missed lines are fetched.
+  struct Recovery {
+    std::optional<StreamId> last_chat_id;
+    int64_t opened_ms = 0;
+    bool subscribed_once = false;
+    bool catching_up =
+        false;  // the subscription came back: events wait until the missed lines are out
+    bool fetching = false;  // the read of the missed lines is under way
+    bool again = false;     // it came back once more during that read: read again after it
+    std::vector<std::string> waiting;
+  };
+  Recovery& recovery() { return recovery_; }
+
   Timer& flush_timer() { return flush_timer_; }
   // Whether the scheduled flush is a slow (tally-paced) one that a regular event may bring forward.
   bool& slow_flush() { return slow_flush_; }
@@ -66,6 +84,7 @@ class Room {
   std::vector<RoomEvent> pending_;
   std::map<std::string, RoomEvent> latest_;
   Presence presence_;
+  Recovery recovery_;
   Timer flush_timer_;
   bool slow_flush_ = false;
   std::chrono::steady_clock::time_point last_flush_{};

@@ -41,6 +41,8 @@ Metrics::Metrics()
                                    "Frames dropped because a viewer's send queue was full")),
       chat_slow_consumers(single(BuildCounter(), *registry_, "livegate_chat_slow_consumers_closed_total",
                                  "Viewers closed (4008) for not keeping up with their room")),
+      chat_held_lines(single(BuildGauge(), *registry_, "livegate_chat_held_lines",
+                             "Chat lines shown on this node during a Redis outage, waiting to be written")),
       orders(BuildCounter()
                  .Name("livegate_orders_total")
                  .Help("Buy-now clicks by result: ok, duplicate, sold_out, limit, invalid, failed")

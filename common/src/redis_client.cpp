@@ -83,7 +83,7 @@ void RedisClient::on_connected(const redisAsyncContext* ac, int status) {
   self->backoff_ = std::chrono::milliseconds{100};
   log("redis")->info("{} connected to {}", self->name_, self->endpoint_.describe());
   for (const auto& [channel, handler] : self->subscriptions_) self->send_subscribe(channel);
-  if (self->on_connect_) self->on_connect_();
+  for (const auto& fn : self->on_connect_) fn();
 }
 
 void RedisClient::on_disconnected(const redisAsyncContext* ac, int status) {
@@ -189,14 +189,22 @@ void RedisClient::on_message(redisAsyncContext* ac, void* reply, void* privdata)
   auto* self = static_cast<RedisClient*>(privdata);
   if (!reply || !ac || self->shutting_down_) return;
   auto* r = static_cast<redisReply*>(reply);
-  // ["message", channel, payload]; subscribe confirmations are ignored.
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
-  if (std::string_view(r->element[0]->str, r->element[0]->len) != "message") return;
+  // ["message", channel, payload] or ["subscribe", channel, count]; others are ignored.
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 || r->element[0]->type != REDIS_REPLY_STRING ||
+      r->element[1]->type != REDIS_REPLY_STRING) {
+    return;
+  }
+  const std::string_view kind(r->element[0]->str, r->element[0]->len);
   std::string channel(r->element[1]->str, r->element[1]->len);
   auto it = self->subscriptions_.find(channel);
   if (it == self->subscriptions_.end()) return;
+  if (kind == "subscribe") {
+    if (it->second.on_subscribed) it->second.on_subscribed();
+    return;
+  }
+  if (kind != "message" || r->element[2]->type != REDIS_REPLY_STRING) return;
   self->replies_++;
-  it->second(channel, std::string_view(r->element[2]->str, r->element[2]->len));
+  it->second.on_message(channel, std::string_view(r->element[2]->str, r->element[2]->len));
 }
 
 void RedisClient::send_subscribe(const std::string& channel) {
@@ -206,8 +214,9 @@ void RedisClient::send_subscribe(const std::string& channel) {
   redisAsyncCommandArgv(ac_, &RedisClient::on_message, this, 2, argv, lens);
 }
 
-void RedisClient::subscribe(const std::string& channel, MessageHandler handler) {
-  subscriptions_[channel] = std::move(handler);
+void RedisClient::subscribe(const std::string& channel, MessageHandler handler,
+                            std::function<void()> on_subscribed) {
+  subscriptions_[channel] = {std::move(handler), std::move(on_subscribed)};
   send_subscribe(channel);
 }
 

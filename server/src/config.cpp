@@ -408,6 +408,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("errors_per_minute", c.chat.errors_per_minute, 1, 100'000);
     s.read("blocked_words", c.chat.blocked_words);
     s.read_range("presence_interval_ms", c.chat.presence_interval_ms, 250, 60'000);
+    s.read_range<size_t>("outage_held_lines", c.chat.outage_held_lines, 0, 1'000'000);
     s.read("node_id", c.chat.node_id);
     if (c.chat.node_id.size() > 64) s.fail("node_id", "must be at most 64 characters");
     s.read_range<size_t>("max_questions", c.chat.max_questions, 1, 100'000);
@@ -553,6 +554,7 @@ chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth) {
   l.errors_per_minute = c.errors_per_minute;
   l.blocked_words = c.blocked_words;
   l.presence_interval = std::chrono::milliseconds(c.presence_interval_ms);
+  l.outage_held_lines = c.outage_held_lines;
   return l;
 }
 

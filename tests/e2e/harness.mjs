@@ -191,7 +191,9 @@ function authYaml(sellerToken, { demoLogin = false } = {}) {
 // config sections (e.g. "chat:\n  history_on_join: 5"). auth: turn on the seller API and chat
 // tokens (see chatToken); { demoLogin: true } also turns on auth.demo_login. Returns
 // { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log(), stop() }.
-export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '', auth = false } = {}) {
+// persistentRedis: Redis keeps its data on disk (AOF, fsync always), so the test can stop it and
+// start it again (server.stopRedis(), server.startRedis()) as an outage, not a wipe.
+export async function startLivegate(broadcasts = [broadcast()], { extraYaml = '', auth = false, persistentRedis = false } = {}) {
   const sellerToken = auth ? `e2e-seller-${randomBytes(12).toString('hex')}` : null;
   if (auth) extraYaml = `${extraYaml.trimEnd()}\n${authYaml(sellerToken, auth === true ? {} : auth)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'livegate-e2e-'));
@@ -204,16 +206,24 @@ export async function startLivegate(broadcasts = [broadcast()], { extraYaml = ''
     rmSync(dir, { recursive: true, force: true });
   };
 
-  try {
-    const redisPort = await freePort();
+  let redisPort = 0;
+  // Redis is always children[0], started first and stopped last.
+  const startRedis = async () => {
     const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '',
-      '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(redis);
+      '--appendonly', persistentRedis ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    children[0] = redis;
     capture(redis, 'redis', lines);
     await waitFor(async () => {
       if (exited(redis)) throw fatal('redis-server exited');
       return redisPing(redisPort);
     }, REDIS_TIMEOUT_MS, `redis-server on port ${redisPort}`);
+  };
+  const stopRedis = () => stopProcess(children[0]);
+
+  try {
+    redisPort = await freePort();
+    await startRedis();
 
     const [httpPort, rtmpPort, srtPort] = [await freePort(), await freePort(), await freePort()];
     const config = path.join(dir, 'livegate.yaml');
@@ -228,7 +238,7 @@ export async function startLivegate(broadcasts = [broadcast()], { extraYaml = ''
       if (exited(livegate)) throw fatal(`livegate (${bin}) is not running`);
       return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200;
     }, HEALTH_TIMEOUT_MS, `livegate GET /healthz on port ${httpPort}`);
-    return { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log, stop };
+    return { baseUrl, httpPort, redisPort, rtmpPort, dir, config, sellerToken, log, stop, stopRedis, startRedis };
   } catch (e) {
     await stop();
     e.message += `\n--- livegate and redis output ---\n${log()}`;

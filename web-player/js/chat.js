@@ -59,6 +59,9 @@ export class ChatView {
 
   append(line) {
     if (!line || typeof line.text !== 'string') return;
+    // A line this page saw while Redis was away (pending, under its server's local id), now
+    // written: the same line takes its stream id in place. Pages that never saw it add it.
+    if (line.replaces && this.lines.has(line.replaces)) return this.confirm(line);
     if (line.id && (this.lines.has(line.id) || this.gone.has(line.id))) return;
     if (line.user?.id) this.names.set(line.user.id, line.user.name || 'guest');
     const atBottom = this.atBottom();
@@ -74,7 +77,19 @@ export class ChatView {
     }
   }
 
-  // A moderator deleted the line: it leaves every page.
+  confirm(line) {
+    const held = this.lines.get(line.replaces);
+    this.lines.delete(line.replaces);
+    if (this.lines.has(line.id) || this.gone.has(line.id)) {
+      held.li.remove();  // the written copy is here already (or was deleted meanwhile)
+      return;
+    }
+    const li = this.lineElement(line);
+    held.li.replaceWith(li);
+    this.lines.set(line.id, { line, li });
+  }
+
+  // A moderator deleted the line (or a held one was refused when written): it leaves every page.
   remove(id) {
     if (!id) return;
     this.gone.add(id);
@@ -126,12 +141,15 @@ export class ChatView {
   lineElement(line) {
     const mine = Boolean(this.me && line.user?.id === this.me);
     const ts = Number.isFinite(line.ts) ? new Date(line.ts) : new Date();
-    const li = el('li', { class: mine ? 'line mine' : 'line', dataset: { id: line.id ?? '', user: line.user?.id ?? '' } },
+    // Pending: said while the server could not reach Redis; shown here, written when it is back.
+    const classes = ['line', mine ? 'mine' : '', line.pending ? 'pending' : ''].filter(Boolean).join(' ');
+    const li = el('li', { class: classes, dataset: { id: line.id ?? '', user: line.user?.id ?? '' } },
       ...authorNodes(line.user),
       mine ? el('span', { class: 'you', text: t('chat.you') }) : null,
       el('span', { class: 'text', text: line.text }),
-      el('time', { class: 'when', text: ts.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), datetime: ts.toISOString() }));
-    if (this.staff && line.id) {
+      el('time', { class: 'when', text: ts.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), datetime: ts.toISOString() }),
+      line.pending ? el('span', { class: 'pending-mark', title: t('chat.pendingHint'), text: t('chat.pending') }) : null);
+    if (this.staff && line.id && !line.pending) {
       const button = el('button', {
         type: 'button', class: 'line-actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
         'aria-label': t('chat.actions', line.user?.name || 'guest'), 'data-testid': 'line-actions',

@@ -12,6 +12,7 @@ export const CLOSE = {
 const PING_EVERY_MS = 20000;
 const PONG_WITHIN_MS = 4000;
 const MAX_BACKOFF_MS = 5000;
+const STREAM_ID = /^\d+-\d+$/;
 
 // Spreads reconnects after a mass close (server full, restart) so they do not come back at once.
 const jitter = (ms) => Math.round(Math.random() * ms);
@@ -154,7 +155,8 @@ export class RoomSocket {
       }
       case 'batch':
         for (const e of frame.events ?? []) {
-          if (e?.type === 'chat' && e.id) this.lastChatId = e.id;
+          // Stream ids only: a pending line's local id means nothing to another server.
+          if (e?.type === 'chat' && STREAM_ID.test(e.id ?? '')) this.lastChatId = e.id;
           if (e) this.handlers.onEvent(e);
         }
         break;

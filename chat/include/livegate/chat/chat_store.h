@@ -32,6 +32,16 @@ struct AppendOutcome {
   std::string refused;  // "banned" | "muted" | "slow_mode" when the room's rules refused it
   int64_t wait_ms = 0;  // muted / slow_mode: how long until the user may post again
   std::string error;    // Redis unreachable or failed
+  bool unreachable = false;  // with error: Redis is away (or still loading); trying later may work
+};
+
+// A line a node showed its own viewers while Redis was away, waiting to be written (replayed).
+struct HeldLine {
+  std::string room;
+  ChatUser user;
+  std::string text;
+  std::string local_id;  // the id the node's viewers know it by until the stream id replaces it
+  int64_t ts = 0;        // when it was said (the node's clock, ms since the epoch)
 };
 
 // A joining or returning viewer's chat: the missed lines when resuming worked, else the latest.
@@ -58,11 +68,19 @@ class ChatStore {
   // Adds the line unless the user is banned/muted or within slow mode (staff skip both checks).
   void append(const std::string& room, const ChatUser& user, const std::string& text,
               AppendCallback cb);
+  // Writes a held line after an outage: bans and mutes still refuse it (as "banned"/"muted"),
+  // slow mode does not (the node's rate limit paced it when it was said). The event everyone
+  // gets carries "replaces": local_id. Sending the same line twice adds it once.
+  void replay(const HeldLine& line, AppendCallback cb);
   // A snapshot of the latest lines, or, with resume_from, exactly the lines after it when the
   // stream still holds all of them (nothing trimmed past it, at most max_missed).
   void history(const std::string& room, const HistoryRequest& request, HistoryCallback cb);
-  // Every event published for the room, by any node (chat lines, stock, ...).
-  void subscribe(const std::string& room, EventHandler handler);
+  // Up to max chat lines after the given stream id, oldest first: what a node missed while its
+  // subscription was down.
+  void lines_after(const std::string& room, const std::string& after, size_t max, HistoryCallback cb);
+  // Every event published for the room, by any node (chat lines, stock, ...). on_subscribed:
+  // each time Redis confirms the subscription (the first time and after every reconnect).
+  void subscribe(const std::string& room, EventHandler handler, std::function<void()> on_subscribed = {});
   void unsubscribe(const std::string& room);
 
  private:
@@ -71,7 +89,8 @@ class ChatStore {
   ChatStoreLimits limits_;
 };
 
-// A stream entry [id, [field, value, ...]] as a chat event; null when it is not a chat line.
+// A stream entry [id, [field, value, ...]] as a chat event; null when it is not a chat line. A
+// line replayed after an outage also carries "replaces" (the local id it was shown under).
 nlohmann::json chat_event_from_entry(const redisReply* entry);
 
 }  // namespace livegate::chat

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -66,6 +67,10 @@ struct HubLimits {
   double errors_per_minute = 20;               // error frames a connection may earn; then 4029
   std::vector<std::string> blocked_words;      // masked in chat lines, questions and names
   std::chrono::milliseconds presence_interval{2000};  // viewer counts reported and shown this often
+  // While Redis is away, chat lines are shown to this node's viewers at once and held, up to
+  // this many per node, then written in order when it is back (hub_outage.cpp). Past it, and
+  // with 0, a line during an outage gets "unavailable".
+  size_t outage_held_lines = 1000;
 };
 
 class Room;
@@ -193,6 +198,16 @@ class Hub {
   void leave_user(Connection& c);
 
   void on_room_event(const std::string& room, std::string_view event_json);
+  void deliver_room_event(Room& room, std::string_view event_json);
+
+  // Redis outages (hub_outage.cpp): lines held while it is away, written when it is back, and
+  // the lines other nodes wrote while this node's subscription was down, fetched on its return.
+  bool hold_line(Connection& c, const std::string& text);
+  void replay_held();
+  void on_room_subscribed(const std::string& room);
+  void catch_up(const std::string& room);
+  void finish_catch_up(Room& room, std::vector<nlohmann::json> missed);
+  void schedule_recovery();
   void apply_ban(const std::string& room, std::string_view event_json);
   void report_presence();
   void schedule_flush(const std::string& room);
@@ -209,6 +224,11 @@ class Hub {
   std::unordered_map<std::string, UserState> users_;
   std::unordered_map<std::string, IpState> per_ip_;
   Timer presence_timer_;
+  std::deque<HeldLine> held_;   // oldest first; the front is the one being replayed
+  bool replaying_ = false;
+  std::string node_tag_;        // in local line ids, so two nodes' held lines never share one
+  uint64_t next_local_id_ = 1;
+  Timer recovery_timer_;
   bool draining_ = false;
   Metrics* metrics_ = nullptr;
 };

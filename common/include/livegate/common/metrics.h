@@ -41,6 +41,7 @@ class Metrics {
   prometheus::Histogram& chat_batch_events;    // events per fan-out batch frame
   prometheus::Counter& chat_send_queue_drops;  // frames dropped from (or refused by) a full send queue
   prometheus::Counter& chat_slow_consumers;    // viewers closed with 4008 for not keeping up
+  prometheus::Gauge& chat_held_lines;          // lines said during a Redis outage, not yet written
 
   // commerce/: buy-now outcomes and how many buys share one Redis script call.
   prometheus::Family<prometheus::Counter>& orders;  // label result, see count_order()

@@ -58,8 +58,9 @@ class RedisClient {
   // Starts connecting; keeps reconnecting until destroyed.
   void start();
   bool connected() const { return connected_; }
-  // Called on the loop after every (re)connect.
-  void on_connect(std::function<void()> fn) { on_connect_ = std::move(fn); }
+  // Called on the loop after every (re)connect (and after its subscriptions were re-issued);
+  // every function added is kept.
+  void on_connect(std::function<void()> fn) { on_connect_.push_back(std::move(fn)); }
 
   void command(const std::vector<std::string>& argv, RedisCallback cb);
   // Runs a script in call order: its source (EVAL) the first time on each connection, by SHA
@@ -68,8 +69,11 @@ class RedisClient {
             const std::vector<std::string>& args, RedisCallback cb);
 
   // Pub/sub: a client that subscribes must not be used for commands. Subscriptions survive
-  // reconnects (they are re-issued).
-  void subscribe(const std::string& channel, MessageHandler handler);
+  // reconnects (they are re-issued). on_subscribed runs each time Redis confirms the
+  // subscription, the first time and after every reconnect: from then on nothing published on
+  // the channel is missed, so it is where a subscriber catches up on what it missed meanwhile.
+  void subscribe(const std::string& channel, MessageHandler handler,
+                 std::function<void()> on_subscribed = {});
   void unsubscribe(const std::string& channel);
 
   // Round trips answered since start, for metrics and tests.
@@ -96,8 +100,12 @@ class RedisClient {
   bool shutting_down_ = false;
   std::chrono::milliseconds backoff_{100};
   Timer reconnect_timer_;
-  std::function<void()> on_connect_;
-  std::map<std::string, MessageHandler> subscriptions_;
+  std::vector<std::function<void()>> on_connect_;
+  struct Subscription {
+    MessageHandler on_message;
+    std::function<void()> on_subscribed;
+  };
+  std::map<std::string, Subscription> subscriptions_;
   std::unordered_set<std::string> scripts_sent_;  // SHAs sent as EVAL on this connection
   uint64_t replies_ = 0;
   Metrics* metrics_ = nullptr;

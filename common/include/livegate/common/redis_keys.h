@@ -55,6 +55,11 @@ inline std::string bans(const std::string& id) { return key(id, "bans"); }
 // Stream of deletions (field "deleted" = chat id), so a resuming viewer drops lines deleted
 // while it was away.
 inline std::string modlog(const std::string& id) { return key(id, "modlog"); }
+// Per line written on a node while Redis was away, once it is in the stream: its local id →
+// stream id, for ten minutes, so a replay sent twice (the reply was lost) adds it once.
+inline std::string replayed(const std::string& id, const std::string& local_id) {
+  return key(id, "replayed:") + local_id;
+}
 // Per user, set while slow mode makes them wait (PX = the slow interval).
 inline std::string slow_mark(const std::string& id, const std::string& user) {
   return key(id, "slow:") + user;

@@ -136,6 +136,7 @@ struct ChatConfig {
   int presence_interval_ms = 2000;  // viewer counts reported to Redis and shown this often
   std::string node_id;              // names this process in Redis presence; empty: host:pid
   size_t max_questions = 500;       // keynote Q&A, per room
+  size_t outage_held_lines = 1000;  // chat lines a node shows and holds while Redis is away
 };
 
 struct CommerceConfig {
