@@ -36,7 +36,7 @@ struct Options {
 };
 
 inline constexpr uint32_t kMaxConnections = 20000;
-inline constexpr double kMaxSeconds = 600;  // any one phase
+inline constexpr double kMaxSeconds = 3600;  // any one phase (a soak runs for 30 minutes)
 
 // Parses argv; nullopt with exit_code set when the tool should stop (help, bad options).
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
