@@ -21,8 +21,8 @@ export class WatchPages {
 
   // name: the chat name the page starts with. route: a page.routeWebSocket handler. video: false
   // keeps the page off the HLS stream (less work for two cores when nobody looks at the video).
-  // Resolves once the room socket is connected.
-  async open(label, { hash = '', name = null, viewport = DESKTOP, route = null, video = true } = {}) {
+  // Resolves once the room socket is connected (with wait: false, once the page has loaded).
+  async open(label, { hash = '', name = null, viewport = DESKTOP, route = null, video = true, wait = true } = {}) {
     const context = await this.browser.newContext({ viewport, locale: 'en-US' });
     if (!video) await context.route(/\/live\//, (r) => r.abort());
     if (name) await context.addInitScript((n) => localStorage.setItem('livegate.name', n), name);
@@ -33,7 +33,7 @@ export class WatchPages {
     page.on('websocket', () => this.sockets.set(page, this.sockets.get(page) + 1));
     if (route) await page.routeWebSocket(/\/ws\//, route);
     await page.goto(`${this.server.baseUrl}/watch/${this.broadcastId}${hash}`);
-    await connected(page);
+    if (wait) await connected(page);
     return page;
   }
 }

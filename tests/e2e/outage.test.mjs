@@ -1,13 +1,14 @@
 // Redis goes away under a live room, in real Chromium on a real livegate + redis-server (AOF on,
 // so stopping it is an outage, not a wipe). Chat goes on: a line said meanwhile shows at once on
 // every page of that server, marked "sending…"; once Redis is back it is saved and the mark goes,
-// with the line shown once under its stream id. A buy during the outage is refused with a
+// with the line shown once under its stream id. A page opened during the outage waits and gets
+// in by itself when Redis is back. A buy during the outage is refused with a
 // "try again" message rather than acknowledged.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, broadcast, trackFailures, teardown, waitFor, screenshotPath } from './harness.mjs';
-import { WatchPages, lineIn, say } from './chat-pages.mjs';
+import { WatchPages, connected, lineIn, say } from './chat-pages.mjs';
 
 const sale = broadcast({ id: 'e2e-outage', title: 'Washington apple harvest sale', seller: 'Test Orchard' });
 
@@ -53,9 +54,17 @@ check('while Redis is away the chat goes on, marked "sending…", and is saved o
   await ann.locator('button.buy').first().click();
   await ann.locator('#toast').filter({ hasText: /try again/i }).waitFor({ timeout: 5000 });
 
+  // Someone opens the page now: the room cannot be read without Redis, so the page waits
+  // ("connecting") and asks again by itself.
+  const cy = await pages.open('Cy', { name: 'Cy', video: false, wait: false });
+  await cy.waitForTimeout(1500);
+  assert.notEqual(await cy.getByTestId('conn-state').textContent(), 'connected');
+  assert.equal(await cy.getByTestId('chat-notice').textContent(), '', 'no error shown, just waiting');
+
   await server.startRedis();
   await waitFor(async () => (await redisState()) === 'up', 15000, 'livegate reconnecting to Redis');
-  for (const page of [ann, bo]) {
+  await connected(cy);
+  for (const page of [ann, bo, cy]) {
     const line = lineIn(page, text);
     await waitFor(async () => !/\bpending\b/.test(await line.getAttribute('class')), 15000, 'the held line saved');
     assert.match(await line.getAttribute('data-id'), /^\d+-\d+$/, 'under its stream id now');

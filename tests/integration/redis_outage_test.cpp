@@ -102,7 +102,17 @@ TEST(RedisOutage, BuysAreRefusedWhileRedisIsAwayAndEverythingWorksAfterItReturns
   EXPECT_TRUE(held.value("pending", false)) << held.dump();
   EXPECT_EQ(http_get(server->port(), "/healthz"), 200) << "livegate itself stays alive";
 
+  // A viewer arriving now cannot be welcomed (the room's state is in Redis): they are told to
+  // try again, and their connection stays open for another hello.
+  auto cal = std::make_unique<WsClient>();
+  ASSERT_TRUE(cal->connect(server->port(), "/ws/orchard")) << cal->error();
+  const std::string cal_hello = json{{"type", "hello"}, {"name", "Cal"}}.dump();
+  cal->send_text(cal_hello);
+  const json not_yet = next_answer(*cal);
+  EXPECT_EQ(not_yet.value("code", ""), "unavailable") << not_yet.dump();
+
   std::this_thread::sleep_until(stopped + 10s);
+  EXPECT_FALSE(cal->closed()) << "the newcomer's connection waits for the outage to end";
   EXPECT_FALSE(ann->closed()) << "the viewer's connection outlives the outage";
   ASSERT_TRUE(redis.start());
   ASSERT_TRUE(wait_until([&] { return redis_up_for(server->port()); }, 15s)) << "livegate reconnects by itself";
@@ -111,6 +121,14 @@ TEST(RedisOutage, BuysAreRefusedWhileRedisIsAwayAndEverythingWorksAfterItReturns
   ASSERT_TRUE(written.is_object()) << "the held line did not come back written";
   EXPECT_EQ(written.value("replaces", ""), held.value("id", "")) << written.dump();
   EXPECT_EQ(written.value("text", ""), "anyone there?");
+  // The newcomer's second hello (what the page sends after its backoff) gets them in, with the
+  // line said during the outage in their history.
+  cal->send_text(cal_hello);
+  const json cal_welcome = next_of_type(*cal, "welcome");
+  ASSERT_TRUE(cal_welcome.is_object()) << "no welcome for the second hello";
+  bool has_held_line = false;
+  for (const auto& l : cal_welcome["room"]["chat"]) has_held_line |= l.value("text", "") == "anyone there?";
+  EXPECT_TRUE(has_held_line) << cal_welcome.dump();
 
   // The same click again (same key) and a new one: both are orders now, each exactly once.
   ann->send_text(json{{"type", "buy"}, {"sku", "honeycrisp-10lb"}, {"qty", 1}, {"key", "during-outage"}}.dump());

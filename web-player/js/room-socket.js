@@ -44,14 +44,7 @@ export class RoomSocket {
     this.handlers.onState(this.everWelcomed ? 'reconnecting' : 'connecting');
     const ws = new WebSocket(this.url);
     this.ws = ws;
-    ws.onopen = () => {
-      const hello = { type: 'hello' };
-      if (this.name) hello.name = this.name;
-      if (this.token) hello.token = this.token;
-      else if (this.guest) hello.guest = this.guest;
-      if (this.lastChatId) hello.resume_from = this.lastChatId;
-      ws.send(JSON.stringify(hello));
-    };
+    ws.onopen = () => this.sayHello(ws);
     ws.onmessage = (event) => {
       if (this.ws !== ws) return;
       this.alive();
@@ -67,6 +60,27 @@ export class RoomSocket {
       if (this.ws !== ws) return;  // an old socket we already replaced
       this.lost(event.code);
     };
+  }
+
+  sayHello(ws) {
+    if (this.ws !== ws || ws.readyState !== WebSocket.OPEN) return;
+    const hello = { type: 'hello' };
+    if (this.name) hello.name = this.name;
+    if (this.token) hello.token = this.token;
+    else if (this.guest) hello.guest = this.guest;
+    if (this.lastChatId) hello.resume_from = this.lastChatId;
+    ws.send(JSON.stringify(hello));
+  }
+
+  // The server could not welcome us (Redis away: the room's state is not readable). The socket
+  // stays open and the server takes another hello: say it again after the usual backoff, so a
+  // viewer who arrives during an outage is in the room as soon as it ends.
+  helloLater() {
+    const ws = this.ws;
+    this.handlers.onState(this.everWelcomed ? 'reconnecting' : 'connecting');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.sayHello(ws), this.backoff + jitter(250));
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
   }
 
   // How long to wait before reconnecting after a close with this code; null = never.
@@ -164,6 +178,7 @@ export class RoomSocket {
         this.handlers.onOrder(frame);
         break;
       case 'error':
+        if (!this.welcomed && frame.code === 'unavailable') return this.helloLater();
         this.handlers.onError(frame);
         break;
       default:
