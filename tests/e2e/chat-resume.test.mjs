@@ -3,7 +3,7 @@
 // with a bad token falls back to a guest, and a page that lost its connection comes back with
 // exactly the lines it missed minus the deleted ones, or with a fresh list when it missed too much.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, lineIn, say, lineAction, connected } from './chat-pages.mjs';
@@ -17,18 +17,13 @@ let mod;  // a moderator page: says lines and deletes them
 const run = trackFailures();
 const check = run.check;
 
-before(async () => {
-  try {
-    // resume_max_lines 2: a page that missed more than two lines gets a fresh snapshot.
-    server = await startLivegate([sale], { auth: true, extraYaml: 'chat:\n  resume_max_lines: 2\n' });
-    browser = await launchChromium();
-    pages = new WatchPages(browser, server, sale.id);
-    const token = await chatToken(server, sale.id, { role: 'moderator', name: 'Mia' });
-    mod = await pages.open('moderator', { hash: `#token=${token}`, video: false });
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  // resume_max_lines 2: a page that missed more than two lines gets a fresh snapshot.
+  server = await startLivegate([sale], { auth: true, extraYaml: 'chat:\n  resume_max_lines: 2\n' });
+  browser = await launchChromium();
+  pages = new WatchPages(browser, server, sale.id);
+  const token = await chatToken(server, sale.id, { role: 'moderator', name: 'Mia' });
+  mod = await pages.open('moderator', { hash: `#token=${token}`, video: false });
 }, { timeout: 30000 });
 
 after(() => teardown(browser, server, run));

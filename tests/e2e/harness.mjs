@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -298,6 +298,17 @@ export async function teardown(browser, server, run) {
 export function trackFailures() {
   const run = {
     failed: false,
+    // before(), counting a failure to start (server, browser, first page) as a failed run.
+    setup(fn, options) {
+      before(async () => {
+        try {
+          await fn();
+        } catch (e) {
+          run.failed = true;
+          throw e;
+        }
+      }, options);
+    },
     check(name, options, fn) {
       test(name, options, async (t) => {
         try {

@@ -1,7 +1,7 @@
 // Keynote Q&A in real Chromium on a real livegate + redis-server: viewers ask and vote, the list
 // re-ranks live on every page, staff mark questions answered and remove them.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, connected } from './chat-pages.mjs';
@@ -40,15 +40,10 @@ async function ask(page, text) {
   await page.getByTestId('qa-ask').click();
 }
 
-before(async () => {
-  try {
-    server = await startLivegate([keynote], { auth: true });
-    browser = await launchChromium();
-    pages = new WatchPages(browser, server, keynote.id);
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([keynote], { auth: true });
+  browser = await launchChromium();
+  pages = new WatchPages(browser, server, keynote.id);
 }, { timeout: 30000 });
 
 after(() => teardown(browser, server, run));

@@ -3,7 +3,7 @@
 // link, delete, pin, slow mode, mute, ban, and how the page reconnects after each close code.
 // Resuming, bad tokens and guest ids: chat-resume.test.mjs.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, chatToken, trackFailures, teardown } from './harness.mjs';
 import { WatchPages, DESKTOP, PHONE, lineIn, say, lineAction } from './chat-pages.mjs';
@@ -19,18 +19,13 @@ const run = trackFailures();
 const check = run.check;
 const moderate = (text, item) => lineAction(mod, text, item);
 
-before(async () => {
-  try {
-    server = await startLivegate([sale], { auth: true });
-    browser = await launchChromium();
-    pages = new WatchPages(browser, server, sale.id);
-    const token = await chatToken(server, sale.id, { role: 'moderator', name: 'Mia' });
-    [viewer, mod] = await Promise.all([pages.open('viewer', { name: 'Ann' }),
-      pages.open('moderator', { hash: `#token=${token}`, name: 'ignored' })]);
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale], { auth: true });
+  browser = await launchChromium();
+  pages = new WatchPages(browser, server, sale.id);
+  const token = await chatToken(server, sale.id, { role: 'moderator', name: 'Mia' });
+  [viewer, mod] = await Promise.all([pages.open('viewer', { name: 'Ann' }),
+    pages.open('moderator', { hash: `#token=${token}`, name: 'ignored' })]);
 }, { timeout: 30000 });
 
 after(() => teardown(browser, server, run));

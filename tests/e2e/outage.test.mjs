@@ -2,10 +2,10 @@
 // so stopping it is an outage, not a wipe). Chat goes on: a line said meanwhile shows at once on
 // every page of that server, marked "sending…"; once Redis is back it is saved and the mark goes,
 // with the line shown once under its stream id. A page opened during the outage waits and gets
-// in by itself when Redis is back. A buy during the outage is refused with a
-// "try again" message rather than acknowledged.
+// in by itself when Redis is back. A buy during the outage is refused with a "try again"
+// message rather than acknowledged.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, broadcast, trackFailures, teardown, waitFor, screenshotPath } from './harness.mjs';
 import { WatchPages, connected, lineIn, say } from './chat-pages.mjs';
@@ -20,15 +20,10 @@ const check = run.check;
 
 const redisState = async () => (await (await fetch(`${server.baseUrl}/healthz`)).json()).redis;
 
-before(async () => {
-  try {
-    server = await startLivegate([sale], { persistentRedis: true });
-    browser = await launchChromium();
-    pages = new WatchPages(browser, server, sale.id);
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale], { persistentRedis: true });
+  browser = await launchChromium();
+  pages = new WatchPages(browser, server, sale.id);
 }, { timeout: 30000 });
 
 after(() => teardown(browser, server, run));

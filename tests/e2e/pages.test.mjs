@@ -3,7 +3,7 @@
 // foreign page, "tap to unmute", the per-buyer limit, "new messages" while scrolled up, and the
 // weight of a first visit (everything but the video must stay under 500 KB on the wire).
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures, teardown } from './harness.mjs';
 
@@ -42,14 +42,9 @@ async function open(path, { viewport = DESKTOP, locale = 'en-US' } = {}) {
 
 const connected = (page) => page.getByTestId('conn-state').filter({ hasText: 'connected' }).waitFor({ timeout: 10000 });
 
-before(async () => {
-  try {
-    server = await startLivegate([sale, keynote], { extraYaml: 'chat:\n  messages_per_minute: 0\n  ip_messages_per_minute: 0\n' });
-    browser = await launchChromium();
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale, keynote], { extraYaml: 'chat:\n  messages_per_minute: 0\n  ip_messages_per_minute: 0\n' });
+  browser = await launchChromium();
 }, { timeout: 45000 });
 
 after(() => teardown(browser, server, run));

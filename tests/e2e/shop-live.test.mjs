@@ -2,7 +2,7 @@
 // product and starts a flash deal over the REST API; viewers see the product appear, the deal
 // banner count down on the server's clock and buy at the deal price; a pin shows only when the
 // viewer's video reaches the pinned moment; Chinese readers see CNY.
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures, teardown } from './harness.mjs';
 
@@ -23,19 +23,14 @@ async function seller(method, path, body) {
   return { status: r.status, body: await r.json() };
 }
 
-before(async () => {
-  try {
-    server = await startLivegate([sale], { auth: true });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.baseUrl}/watch/${sale.id}`);
-    await page.getByTestId('conn-state').filter({ hasText: 'connected' }).waitFor({ timeout: 10000 });
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale], { auth: true });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${server.baseUrl}/watch/${sale.id}`);
+  await page.getByTestId('conn-state').filter({ hasText: 'connected' }).waitFor({ timeout: 10000 });
 }, { timeout: 45000 });
 
 after(() => teardown(browser, server, run));

@@ -2,7 +2,7 @@
 // (a wrong token is refused), create a broadcast and see its publish addresses and key, rotate
 // the key, list a product, pin it and see the pin on a viewer page, start a flash deal, see the
 // viewer's purchase on the dashboard, delete a chat line, Chinese, and a phone-sized window.
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures, teardown, waitFor, FAKE_CAMERA_ARGS } from './harness.mjs';
 import { connected, lineIn, say, lineAction } from './chat-pages.mjs';
@@ -30,15 +30,10 @@ async function openPage(label, viewport, url) {
   return page;
 }
 
-before(async () => {
-  try {
-    server = await startLivegate([sale], { auth: { demoLogin: true } });
-    browser = await launchChromium(FAKE_CAMERA_ARGS);  // Chromium's test camera for "Go live with camera"
-    studio = await openPage('studio', { width: 1280, height: 800 }, '/studio');
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale], { auth: { demoLogin: true } });
+  browser = await launchChromium(FAKE_CAMERA_ARGS);  // Chromium's test camera for "Go live with camera"
+  studio = await openPage('studio', { width: 1280, height: 800 }, '/studio');
 }, { timeout: 45000 });
 
 after(() => teardown(browser, server, run));

@@ -1,6 +1,6 @@
 // Viewers in real Chromium watch, chat and buy on a real livegate + redis-server.
 // Run from the repository root: node --test tests/e2e/   (LIVEGATE_BIN picks the binary)
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLivegate, launchChromium, screenshotPath, broadcast, appleProducts, trackFailures, teardown } from './harness.mjs';
 
@@ -40,16 +40,11 @@ const stockOf = async (sku) => {
   return { orders: body.orders, gmv: body.gmv_cents, product: body.products.find((p) => p.sku === sku) };
 };
 
-before(async () => {
-  try {
-    server = await startLivegate([sale]);
-    browser = await launchChromium();
-    pageA = await openViewer('A');
-    pageB = await openViewer('B');
-  } catch (e) {
-    run.failed = true;
-    throw e;
-  }
+run.setup(async () => {
+  server = await startLivegate([sale]);
+  browser = await launchChromium();
+  pageA = await openViewer('A');
+  pageB = await openViewer('B');
 }, { timeout: 45000 });
 
 after(() => teardown(browser, server, run));
