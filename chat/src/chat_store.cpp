@@ -135,6 +135,17 @@ nlohmann::json chat_event_from_entry(const redisReply* entry) {
 
 namespace {
 
+// The chat lines among stream entries, oldest first (XREVRANGE gives them newest first).
+std::vector<nlohmann::json> chat_lines(const redisReply* entries, bool newest_first) {
+  std::vector<nlohmann::json> lines;
+  lines.reserve(entries->elements);
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[newest_first ? entries->elements - 1 - i : i];
+    if (auto line = chat_event_from_entry(entry); !line.is_null()) lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 // Error replies of a Redis that is starting, busy or failing over: it will answer later.
 bool is_transient(const redisReply* reply) {
   if (!reply || reply->type != REDIS_REPLY_ERROR) return false;
@@ -199,11 +210,7 @@ void ChatStore::lines_after(const std::string& room, const std::string& after, s
                       if (!is_array(reply)) return cb({}, reply_string(reply, "bad XRANGE reply"));
                       History h;
                       h.resumed = true;
-                      for (size_t i = 0; i < reply->elements; ++i) {
-                        if (auto line = chat_event_from_entry(reply->element[i]); !line.is_null()) {
-                          h.lines.push_back(std::move(line));
-                        }
-                      }
+                      h.lines = chat_lines(reply, false);
                       cb(std::move(h), {});
                     });
 }
@@ -220,13 +227,8 @@ void ChatStore::history(const std::string& room, const HistoryRequest& request,
         }
         History h;
         h.resumed = reply_integer(reply->element[0]) == 1;
-        const redisReply* entries = reply->element[1];
-        h.lines.reserve(entries->elements);
-        for (size_t i = 0; i < entries->elements; ++i) {
-          // A snapshot comes newest first (XREVRANGE); the client wants oldest first.
-          const redisReply* entry = entries->element[h.resumed ? i : entries->elements - 1 - i];
-          if (auto line = chat_event_from_entry(entry); !line.is_null()) h.lines.push_back(std::move(line));
-        }
+        // A snapshot comes newest first (XREVRANGE), missed lines oldest first (XRANGE).
+        h.lines = chat_lines(reply->element[1], !h.resumed);
         for (size_t i = 0; i < reply->element[2]->elements; ++i) {
           h.deleted.push_back(reply_string(reply->element[2]->element[i]));
         }

@@ -18,4 +18,6 @@ std::optional<StreamId> parse_stream_id(std::string_view text) {
   return id;
 }
 
+std::string to_string(const StreamId& id) { return std::to_string(id.ms) + "-" + std::to_string(id.seq); }
+
 }  // namespace livegate

@@ -18,3 +18,11 @@ TEST(StreamId, RejectsOtherForms) {
     EXPECT_FALSE(parse_stream_id(bad)) << bad;
   }
 }
+
+TEST(StreamId, WritesWhatItReads) {
+  for (const char* id : {"0-0", "1700000000000-12", "18446744073709551615-18446744073709551615"}) {
+    const auto parsed = parse_stream_id(id);
+    ASSERT_TRUE(parsed) << id;
+    EXPECT_EQ(to_string(*parsed), id);
+  }
+}

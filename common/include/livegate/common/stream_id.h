@@ -1,8 +1,9 @@
 #pragma once
-// Redis Stream ids ("<ms>-<seq>"): parsing and ordering, for chat history and resume.
+// Redis Stream ids ("<ms>-<seq>"): parsing, ordering and writing, for chat history and resume.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace livegate {
@@ -15,5 +16,7 @@ struct StreamId {
 
 // Accepts exactly "<digits>-<digits>" (no spaces, no "*", no bare ms).
 std::optional<StreamId> parse_stream_id(std::string_view text);
+// "<ms>-<seq>", as Redis writes it (and parse_stream_id reads it back).
+std::string to_string(const StreamId& id);
 
 }  // namespace livegate
