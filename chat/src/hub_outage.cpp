@@ -105,9 +105,11 @@ void Hub::catch_up(const std::string& room) {
   rec.fetching = true;
   rec.again = false;
   // No line seen here yet: everything since the room opened on this node is new to its viewers.
-  const StreamId after = rec.last_chat_id.value_or(StreamId{static_cast<uint64_t>(rec.opened_ms), 0});
+  const StreamId after =
+      rec.last_chat_id.value_or(StreamId{static_cast<uint64_t>(rec.opened_ms), 0});
   services_.chat.lines_after(
-      room, to_string(after), limits_.resume_max_lines, [this, room](History h, const std::string& error) {
+      room, to_string(after), limits_.resume_max_lines,
+      [this, room](History h, const std::string& error) {
         auto it = rooms_.find(room);
         if (it == rooms_.end()) return;
         Room& r = *it->second;
