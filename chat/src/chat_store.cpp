@@ -77,7 +77,9 @@ return {'ok', id}
 // Returns {1, missed entries, deleted ids} when every line after resume_from is still in the
 // stream and there are at most max_missed of them; else {0, latest entries newest first, {}}.
 // "Still in the stream" is judged by the oldest entry: once trimming passed resume_from, lines
-// may be gone, and a snapshot is the honest answer.
+// may be gone, and a snapshot is the honest answer. So it is for a resume_from past the newest
+// id the stream has given (a made-up id, or one from before the stream was wiped): resuming
+// from it would hide every line until the stream caught up with it.
 const RedisScript& history_script() {
   static const RedisScript script(R"LUA(
 local function older(a, b)
@@ -88,7 +90,15 @@ local function older(a, b)
 end
 if ARGV[1] ~= '' then
   local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
-  if first[1] and not older(ARGV[1], first[1][1]) then
+  -- The newest id the stream ever gave (a deleted last line keeps it), not its newest entry.
+  local newest = nil
+  if first[1] then
+    local info = redis.call('XINFO', 'STREAM', KEYS[1])
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' then newest = info[i + 1] end
+    end
+  end
+  if first[1] and newest and not older(ARGV[1], first[1][1]) and not older(newest, ARGV[1]) then
     local max = tonumber(ARGV[3])
     local missed = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', max + 1)
     if #missed <= max then

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "connection.h"
+#include "livegate/common/guard.h"
+#include "livegate/common/json_fields.h"
 #include "livegate/common/log.h"
 #include "livegate/common/metrics.h"
 #include "random_hex.h"
@@ -115,17 +117,23 @@ int Hub::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, s
   auto* self = proto ? static_cast<Hub*>(proto->user) : nullptr;
   auto* session = static_cast<uint64_t*>(user);
   if (!self || !session) return 0;
+  // The exception boundary (guard.h): lws is C, nothing may unwind through it.
   switch (reason) {
     case LWS_CALLBACK_ESTABLISHED:
-      return self->on_established(wsi, session);
+      return guarded_or(Boundary::websocket, "a WebSocket opening", -1,
+                        [&] { return self->on_established(wsi, session); });
     case LWS_CALLBACK_RECEIVE:
-      if (Connection* c = self->find(*session)) return self->on_receive(*c, in, len);
+      if (Connection* c = self->find(*session)) {
+        return guarded_or(Boundary::websocket, "a WebSocket read", -1, [&] { return self->on_receive(*c, in, len); });
+      }
       return -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-      if (Connection* c = self->find(*session)) return self->on_writeable(*c);
+      if (Connection* c = self->find(*session)) {
+        return guarded_or(Boundary::websocket, "a WebSocket write", -1, [&] { return self->on_writeable(*c); });
+      }
       return -1;
     case LWS_CALLBACK_CLOSED:
-      self->on_closed(*session);
+      guarded(Boundary::websocket, "a WebSocket closing", [&] { self->on_closed(*session); });
       return 0;
     default:
       return 0;
@@ -244,7 +252,15 @@ int Hub::on_receive(Connection& c, const void* in, size_t len) {
     if (metrics_) metrics_->chat_messages_in.Increment();
     std::string text = std::move(c.rx);
     c.rx.clear();
-    handle_frame(c, text);
+    // A message that fails inside livegate gets an error frame; the viewer stays connected.
+    const uint64_t id = c.id;
+    const bool handled = guarded(Boundary::websocket, "a message in room " + c.room + " from " + c.user.id,
+                                 [&] { handle_frame(c, text); });
+    if (!handled) {
+      if (Connection* still = find(id)) {
+        send_error(*still, {"internal", "the server failed on this message and did not act on it", {}});
+      }
+    }
   }
   return 0;
 }
@@ -401,9 +417,11 @@ void Hub::deliver_room_event(Room& r, std::string_view event_json) {
   } else if (event_json.find(R"("type":"stock")") != std::string_view::npos ||
              event_json.find(R"("type":"deal_stock")") != std::string_view::npos) {
     auto j = nlohmann::json::parse(event_json, nullptr, false);
-    const char* key_field = j.is_object() && j.contains("sku") ? "sku" : "id";
-    if (j.is_object() && j[key_field].is_string()) {
-      r.set_latest(j["type"].get<std::string>() + ":" + j[key_field].get<std::string>(), std::move(e));
+    JsonFields event(j);
+    const auto type = event.string("type");
+    const auto key = event.has("sku") ? event.string("sku") : event.string("id");
+    if (type && key) {
+      r.set_latest(*type + ":" + *key, std::move(e));
       return schedule_flush(room);
     }
   }

@@ -3,6 +3,7 @@
 
 #include "connection.h"
 #include "livegate/chat/hub.h"
+#include "livegate/common/json_fields.h"
 #include "livegate/common/log.h"
 
 namespace livegate::chat {
@@ -136,8 +137,10 @@ void Hub::moderation_done(uint64_t id, const std::string& what, const std::strin
 // when the event reaches it. Timeouts only mute, enforced by Redis when the user chats.
 void Hub::apply_ban(const std::string& room, std::string_view event_json) {
   auto j = nlohmann::json::parse(event_json, nullptr, false);
-  if (!j.is_object() || !j["user"].is_string() || j.value("until", int64_t{-1}) != 0) return;
-  auto user = users_.find(j["user"].get<std::string>());
+  JsonFields event(j);
+  const auto banned = event.string("user");
+  if (!banned || event.integer("until").value_or(-1) != 0) return;
+  auto user = users_.find(*banned);
   if (user == users_.end()) return;
   for (uint64_t id : user->second.connections) {
     Connection* c = find(id);

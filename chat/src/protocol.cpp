@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "livegate/chat/utf8.h"
+#include "livegate/common/people_text.h"
 #include "livegate/common/shop_ids.h"
 #include "livegate/common/stream_id.h"
 
@@ -34,14 +35,6 @@ bool valid_key(std::string_view key) {
          });
 }
 
-// Trims ASCII whitespace at both ends; chat lines of only spaces count as empty.
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
 ParseResult parse_hello(const json& j, const ProtocolLimits& limits) {
   Hello h;
   if (auto e = optional_string(j, "name", h.name)) return *e;
@@ -52,13 +45,13 @@ ParseResult parse_hello(const json& j, const ProtocolLimits& limits) {
     return err("bad_field", "guest must be 8-64 letters, digits, '-' or '_'");
   }
   if (h.token.size() > 4096) return err("bad_token", "token is too long");
-  h.name = trim(h.name);
   if (!h.name.empty()) {
-    auto len = utf8_length(h.name);
-    if (!len) return err("bad_utf8", "name is not valid UTF-8");
-    if (*len > limits.max_name_chars) {
-      return err("too_long", "name is longer than " + std::to_string(limits.max_name_chars) +
-                                 " characters");
+    if (!utf8_length(h.name)) return err("bad_utf8", "name is not valid UTF-8");
+    // Others read the name: NFC, no control or bidi characters, something visible.
+    h.name = clean_people_text(h.name);
+    if (auto problem = display_name_problem(h.name, limits.max_name_chars)) {
+      const bool long_name = problem->starts_with("is longer");
+      return err(long_name ? "too_long" : "bad_name", "name " + *problem);
     }
   }
   if (!h.resume_from.empty() && !parse_stream_id(h.resume_from)) {
@@ -72,10 +65,14 @@ std::variant<std::string, ProtocolError> parse_text(const json& j, const char* w
                                                     const ProtocolLimits& limits) {
   auto it = j.find("text");
   if (it == j.end() || !it->is_string()) return err("bad_field", std::string(what) + " needs a text string");
-  std::string text = trim(it->get<std::string>());
-  if (text.empty()) return err("empty", std::string(what) + " text is empty");
+  const std::string& raw = it->get_ref<const std::string&>();
+  if (!utf8_length(raw)) return err("bad_utf8", std::string(what) + " text is not valid UTF-8");
+  // What every viewer will read: NFC, trimmed, with something visible and no control or bidi
+  // characters (which could reorder or hide what others see).
+  std::string text = clean_people_text(raw);
+  if (!has_visible_character(text)) return err("empty", std::string(what) + " text is empty");
+  if (auto problem = people_text_problem(text)) return err("bad_text", std::string(what) + " text " + *problem);
   auto len = utf8_length(text);
-  if (!len) return err("bad_utf8", std::string(what) + " text is not valid UTF-8");
   if (*len > limits.max_text_chars) {
     return err("too_long", std::string(what) + " text is longer than " +
                                std::to_string(limits.max_text_chars) + " characters");

@@ -14,7 +14,7 @@ std::vector<std::string> buy_script_keys(const std::string& id) {
 
 const RedisScript& buy_script() {
   // One call settles a whole batch of clicks, in arrival order. Per buy: a known (user, key)
-  // returns its original order; otherwise terms, per-buyer limits and the deal window are
+  // returns its original order (id, sku, qty and deal, read back from the order stream); otherwise terms, per-buyer limits and the deal window are
   // checked, then stock, sold, GMV, the order record and the key are written together. At the
   // end: one stock event per touched sku, one deal event per touched deal, and the dashboard's
   // per-minute counters, so a batch of 64 clicks costs a handful of extra commands, not 64x.
@@ -58,8 +58,18 @@ for i = 1, #ARGV, 5 do
   local previous = redis.call('HGET', idem_key, idem_field)
   local terms = redis.call('HGET', terms_key, sku)
   if previous then
-    local remaining, sold = counts(sku)
-    results[#results + 1] = {'duplicate', previous, remaining, sold, 0}
+    -- The receipt is the original order's, whatever this click named: its sku, qty and deal.
+    local osku, oqty, odeal = '', 0, ''
+    local original = redis.call('XRANGE', orders_key, previous, previous)
+    if original[1] then
+      local f = original[1][2]
+      for j = 1, #f, 2 do
+        if f[j] == 'sku' then osku = f[j + 1] elseif f[j] == 'qty' then oqty = tonumber(f[j + 1]) or 0
+        elseif f[j] == 'deal' then odeal = f[j + 1] end
+      end
+    end
+    local remaining, sold = counts(osku ~= '' and osku or sku)
+    results[#results + 1] = {'duplicate', previous, remaining, sold, 0, osku, oqty, odeal}
   elseif not terms then
     results[#results + 1] = {'unknown_sku', '', 0, 0, 0}
   else

@@ -38,18 +38,29 @@ const std::set<std::string>& integer_columns() {
 }
 
 // libcsv calls back per field and per row end; rows collects them.
+// libcsv is C: nothing may unwind through it, so a failed allocation is noted, not thrown.
 struct CsvRows {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
+  bool out_of_memory = false;
 };
 
-void on_field(void* data, size_t len, void* ctx) {
-  static_cast<CsvRows*>(ctx)->row.emplace_back(static_cast<const char*>(data), len);
+void on_field(void* data, size_t len, void* ctx) noexcept {
+  auto* rows = static_cast<CsvRows*>(ctx);
+  try {
+    rows->row.emplace_back(static_cast<const char*>(data), len);
+  } catch (...) {
+    rows->out_of_memory = true;
+  }
 }
 
-void on_row_end(int, void* ctx) {
+void on_row_end(int, void* ctx) noexcept {
   auto* rows = static_cast<CsvRows*>(ctx);
-  rows->rows.push_back(std::move(rows->row));
+  try {
+    rows->rows.push_back(std::move(rows->row));
+  } catch (...) {
+    rows->out_of_memory = true;
+  }
   rows->row.clear();
 }
 
@@ -92,6 +103,7 @@ ImportResult import_products_csv(const std::string& text, int default_max_per_or
   std::string parse_error = ok ? "" : csv_strerror(csv_error(&parser));
   csv_free(&parser);
   if (!ok) return failed("malformed CSV: " + parse_error);
+  if (rows.out_of_memory) return failed("the CSV is too large to read");
   if (rows.rows.empty()) return failed("the CSV is empty: it needs a header row");
 
   const auto& header = rows.rows.front();

@@ -184,7 +184,9 @@ void CatalogStore::write(const std::string& id, const std::vector<ProductWrite>&
                   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return products;
                   for (size_t i = 0; i < r->element[1]->elements; ++i) {
                     const redisReply* w = r->element[1]->element[i];
+                    if (w->type != REDIS_REPLY_ARRAY || w->elements != 3) continue;
                     auto product = nlohmann::json::parse(reply_string(w->element[0]), nullptr, false);
+                    if (!product.is_object()) continue;  // not a product this script wrote
                     product["stock"] = reply_integer(w->element[1]);
                     product["sold"] = reply_integer(w->element[2]);
                     products.push_back(std::move(product));

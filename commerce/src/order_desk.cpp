@@ -41,10 +41,11 @@ BuyResult rejected(BuyStatus status, std::string code, std::string message) {
   return r;
 }
 
-// A settled buy from the script's row {status, order_id, remaining, sold, detail}.
+// A settled buy from the script's row {status, order_id, remaining, sold, detail}, and for a
+// duplicate {..., sku, qty, deal} of the original order.
 BuyResult result_from_row(const redisReply* row) {
   BuyResult r;
-  if (row->type != REDIS_REPLY_ARRAY || row->elements != 5) {
+  if (row->type != REDIS_REPLY_ARRAY || (row->elements != 5 && row->elements != 8)) {
     return rejected(BuyStatus::unavailable, "unavailable", "the order could not be confirmed, try again");
   }
   const std::string status = reply_string(row->element[0]);
@@ -56,6 +57,11 @@ BuyResult result_from_row(const redisReply* row) {
     r.status = BuyStatus::ok;
   } else if (status == "duplicate") {
     r.status = BuyStatus::duplicate;
+    if (row->elements == 8) {
+      r.original_sku = reply_string(row->element[5]);
+      r.original_qty = reply_integer(row->element[6]);
+      r.original_deal = reply_string(row->element[7]);
+    }
   } else if (status == "sold_out" || status == "deal_sold_out") {
     r.status = BuyStatus::sold_out;
     r.error_code = status;

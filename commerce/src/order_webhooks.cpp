@@ -35,7 +35,7 @@ return removed
 std::string order_body(const std::string& broadcast_id, const OrderRecord& order) {
   return nlohmann::json{
       {"type", "order"}, {"broadcast", broadcast_id}, {"order", order_json(order)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool error_starts_with(const redisReply* reply, std::string_view prefix) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 
 namespace livegate::commerce {
@@ -79,7 +80,10 @@ void WebhookSender::post(const std::string& body,
 }
 
 void WebhookSender::on_sent(GObject* source, GAsyncResult* result, gpointer data) {
-  auto* a = static_cast<Attempt*>(data);
+  guarded(Boundary::webhook, "a webhook answer", [&] { sent(source, result, static_cast<Attempt*>(data)); });
+}
+
+void WebhookSender::sent(GObject* source, GAsyncResult* result, Attempt* a) {
   GError* error = nullptr;
   a->body = soup_session_send_finish(SOUP_SESSION(source), result, &error);
   if (!a->body) {
@@ -98,12 +102,14 @@ void WebhookSender::on_sent(GObject* source, GAsyncResult* result, gpointer data
 void WebhookSender::on_snippet(GObject* source, GAsyncResult* result, gpointer data) {
   auto* a = static_cast<Attempt*>(data);
   GBytes* bytes = g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), result, nullptr);
-  if (bytes) {
-    gsize size = 0;
-    const auto* p = static_cast<const char*>(g_bytes_get_data(bytes, &size));
-    a->outcome.snippet.assign(p ? p : "", size);
-    g_bytes_unref(bytes);
-  }
+  guarded(Boundary::webhook, "a webhook answer's body", [&] {
+    if (bytes) {
+      gsize size = 0;
+      const auto* p = static_cast<const char*>(g_bytes_get_data(bytes, &size));
+      a->outcome.snippet.assign(p ? p : "", size);
+    }
+  });
+  if (bytes) g_bytes_unref(bytes);
   close_body(a);
 }
 
@@ -116,7 +122,7 @@ void WebhookSender::close_body(Attempt* a) {
 
 void WebhookSender::on_closed(GObject* source, GAsyncResult* result, gpointer data) {
   g_input_stream_close_finish(G_INPUT_STREAM(source), result, nullptr);
-  finish(static_cast<Attempt*>(data));
+  guarded(Boundary::webhook, "a webhook attempt", [&] { finish(static_cast<Attempt*>(data)); });
 }
 
 void WebhookSender::finish(Attempt* a) {

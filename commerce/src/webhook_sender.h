@@ -43,6 +43,7 @@ class WebhookSender {
  private:
   struct Attempt;
   static void on_sent(GObject* source, GAsyncResult* result, gpointer data);
+  static void sent(GObject* source, GAsyncResult* result, Attempt* attempt);  // on_sent's work (guarded)
   static void on_snippet(GObject* source, GAsyncResult* result, gpointer data);
   static void on_closed(GObject* source, GAsyncResult* result, gpointer data);
   static void close_body(Attempt* attempt);

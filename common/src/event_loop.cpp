@@ -1,5 +1,7 @@
 #include "livegate/common/event_loop.h"
 
+#include "livegate/common/guard.h"
+
 namespace livegate {
 
 struct Timer::State {
@@ -55,7 +57,7 @@ void EventLoop::post(std::function<void()> fn) {
   g_source_set_callback(
       source,
       [](gpointer data) -> gboolean {
-        (*static_cast<std::function<void()>*>(data))();
+        guarded(Boundary::timer, "a posted callback", *static_cast<std::function<void()>*>(data));
         return G_SOURCE_REMOVE;
       },
       boxed, [](gpointer data) { delete static_cast<std::function<void()>*>(data); });
@@ -78,7 +80,8 @@ Timer EventLoop::every(std::chrono::milliseconds period, std::function<bool()> f
       source,
       [](gpointer data) -> gboolean {
         auto* st = static_cast<Timer::State*>(data);
-        return st->fn() ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+        // A tick that threw keeps its timer: presence, flushes and retries must go on.
+        return guarded_or(Boundary::timer, "a timer", true, st->fn) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
       },
       state, [](gpointer data) { delete static_cast<Timer::State*>(data); });
   g_source_attach(source, context_);

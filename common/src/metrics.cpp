@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "livegate/common/guard.h"
+
 namespace livegate {
 
 namespace {
@@ -80,7 +82,25 @@ Metrics::Metrics()
 }
 
 std::string Metrics::text() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  auto families = registry_->Collect();
+  families.push_back(handler_exceptions_family());
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+// The exception boundary counts process-wide (guard.h: it runs in common/ and on GStreamer's
+// threads, where no Metrics object is at hand), so its family is built from those counts here.
+prometheus::MetricFamily Metrics::handler_exceptions_family() {
+  prometheus::MetricFamily family;
+  family.name = "livegate_handler_exceptions_total";
+  family.help = "Exceptions stopped at a callback boundary (a bug: the request or message got an internal error)";
+  family.type = prometheus::MetricType::Counter;
+  for (size_t i = 0; i < kBoundaryNames.size(); ++i) {
+    prometheus::ClientMetric m;
+    m.label.push_back({"boundary", std::string(kBoundaryNames[i])});
+    m.counter.value = static_cast<double>(exceptions_caught(static_cast<Boundary>(i)));
+    family.metric.push_back(std::move(m));
+  }
+  return family;
 }
 
 void Metrics::count_order(std::string_view result) {

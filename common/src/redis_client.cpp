@@ -2,6 +2,7 @@
 
 #include <hiredis/async.h>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "livegate/common/metrics.h"
 #include "redis_glib_source.h"
@@ -83,7 +84,7 @@ void RedisClient::on_connected(const redisAsyncContext* ac, int status) {
   self->backoff_ = std::chrono::milliseconds{100};
   log("redis")->info("{} connected to {}", self->name_, self->endpoint_.describe());
   for (const auto& [channel, handler] : self->subscriptions_) self->send_subscribe(channel);
-  for (const auto& fn : self->on_connect_) fn();
+  for (const auto& fn : self->on_connect_) guarded(Boundary::redis, "a Redis on-connect handler", fn);
 }
 
 void RedisClient::on_disconnected(const redisAsyncContext* ac, int status) {
@@ -109,7 +110,7 @@ void RedisClient::fail_soon(RedisCallback cb, std::string error) {
   // Called back on a later loop turn so callers never see a callback inside their own call.
   std::weak_ptr<bool> alive = alive_;
   loop_.post([alive, cb = std::move(cb), error = std::move(error)] {
-    if (auto a = alive.lock(); a && *a) cb(nullptr, error);
+    if (auto a = alive.lock(); a && *a) cb(nullptr, error);  // EventLoop::post guards it
   });
 }
 
@@ -118,7 +119,7 @@ void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   RedisClient* self = pending->client;
   if (self->shutting_down_ || !ac) return;
   if (!reply) {
-    pending->cb(nullptr, "redis connection lost");
+    guarded(Boundary::redis, "a Redis reply (connection lost)", [&] { pending->cb(nullptr, "redis connection lost"); });
     return;
   }
   self->replies_++;
@@ -126,7 +127,7 @@ void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
     self->metrics_->redis_command_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->sent).count());
   }
-  pending->cb(static_cast<redisReply*>(reply), {});
+  guarded(Boundary::redis, "a Redis reply", [&] { pending->cb(static_cast<redisReply*>(reply), {}); });
 }
 
 void RedisClient::command(const std::vector<std::string>& argv, RedisCallback cb) {
@@ -199,12 +200,14 @@ void RedisClient::on_message(redisAsyncContext* ac, void* reply, void* privdata)
   auto it = self->subscriptions_.find(channel);
   if (it == self->subscriptions_.end()) return;
   if (kind == "subscribe") {
-    if (it->second.on_subscribed) it->second.on_subscribed();
+    if (it->second.on_subscribed) guarded(Boundary::redis, "a Redis subscription", it->second.on_subscribed);
     return;
   }
   if (kind != "message" || r->element[2]->type != REDIS_REPLY_STRING) return;
   self->replies_++;
-  it->second.on_message(channel, std::string_view(r->element[2]->str, r->element[2]->len));
+  const std::string_view payload(r->element[2]->str, r->element[2]->len);
+  guarded(Boundary::redis, "a Redis pub/sub message on " + channel,
+          [&] { it->second.on_message(channel, payload); });
 }
 
 void RedisClient::send_subscribe(const std::string& channel) {

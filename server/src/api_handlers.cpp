@@ -16,7 +16,7 @@ void handle_healthz(const ApiDeps& deps, Respond respond) {
                          {"redis", deps.redis.connected() ? "up" : "down"},
                          {"broadcasts", deps.broadcasts.size()},
                          {"connections", deps.hub.connections()}};
-  respond(json_response(200, body.dump()));
+  respond(json_response(200, body));
 }
 
 void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
@@ -26,7 +26,7 @@ void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
     item["viewers"] = deps.hub.viewers(id);
     list.push_back(std::move(item));
   }
-  respond(json_response(200, nlohmann::json{{"broadcasts", std::move(list)}}.dump()));
+  respond(json_response(200, nlohmann::json{{"broadcasts", std::move(list)}}));
 }
 
 void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond respond) {
@@ -36,7 +36,7 @@ void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond re
   body["viewers"] = deps.hub.viewers(id);
   body["source"] = it->second.source;
   body["ingest"] = it->second.ingest ? it->second.ingest->snapshot() : nlohmann::json(nullptr);
-  if (it->second.config.mode != "sale") return respond(json_response(200, body.dump()));
+  if (it->second.config.mode != "sale") return respond(json_response(200, body));
   // Products as the seller has them now (Redis), then the totals of the tally.
   deps.catalog.view(id, [&deps, id, body = std::move(body), respond = std::move(respond)](
                             commerce::ShopResult view) mutable {
@@ -47,7 +47,7 @@ void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond re
       if (!tally) return respond(json_error(503, "the tally is unavailable: " + error));
       body["gmv_cents"] = tally->gmv_cents;
       body["orders"] = tally->orders;
-      respond(json_response(200, body.dump()));
+      respond(json_response(200, body));
     });
   });
 }

@@ -19,6 +19,7 @@
 #include "livegate/commerce/product_pins.h"
 #include "livegate/commerce/shop_stats.h"
 #include "livegate/common/event_loop.h"
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "livegate/common/metrics.h"
 #include "livegate/common/redis_client.h"
@@ -49,7 +50,7 @@ std::string node_name(const std::string& configured) {
 }
 
 gboolean drain_on_signal(gpointer data) {
-  static_cast<Drain*>(data)->start();
+  guarded(Boundary::timer, "the drain on SIGTERM", [data] { static_cast<Drain*>(data)->start(); });
   return G_SOURCE_CONTINUE;
 }
 
@@ -196,10 +197,14 @@ int run_app(const Config& config) {
   deps.compressed = &compressed;
   log("http")->info("{} page files gzipped at startup: {} KB -> {} KB", compressed.files(),
                     compressed.raw_total() / 1024, compressed.gzip_total() / 1024);
+  // Built once WHIP and the seller API are wired (below); the loop serves nothing before that.
+  std::optional<HttpRoutes> routes;
   HttpServer http(
       loop, config.http,
-      [&deps, &metrics](const HttpRequest& request, Respond respond) {
-        route_request(deps, request, counting_status(&metrics, std::move(respond)));
+      [&routes, &metrics](const HttpRequest& request, Respond respond) {
+        respond = counting_status(&metrics, std::move(respond));
+        if (!routes) return respond(json_error(503, "livegate is starting"));
+        routes->handle(request, std::move(respond));
       },
       {hub.protocol()});
   std::string error;
@@ -291,6 +296,7 @@ int run_app(const Config& config) {
                   .srt_port = [&] { return srt ? srt->port() : 0; },
                   .opened = [&](const std::string& id) { if (webhooks) webhooks->watch(id); }};
   deps.admin = &admin;
+  routes.emplace(deps);
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts) {
@@ -300,10 +306,10 @@ int run_app(const Config& config) {
   }
   if (!config.auth.seller_token.empty()) {
     std::printf("livegate: seller studio at http://%s:%d/studio%s\n", host.c_str(), http.port(),
-                config.auth.demo_login ? " (press Demo login)" : "");
+                config.auth.demo_login.empty() ? "" : " (press Demo login)");
   }
-  if (config.auth.demo_login) {
-    log("http")->warn("auth.demo_login is on: anyone who can reach this server gets the seller token");
+  if (!config.auth.demo_login.empty()) {
+    log("http")->warn("auth.demo_login is on: anyone who can reach this server can sell on {}", config.auth.demo_login);
   }
   std::fflush(stdout);
 

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <memory>
 
+#include "livegate/chat/chat_store.h"
+#include "livegate/common/people_text.h"
+
 namespace livegate::server {
 
 namespace {
@@ -32,8 +35,23 @@ int64_t unix_seconds() {
       .count();
 }
 
-bool valid_role(const std::string& role) {
-  return role == "viewer" || role == "moderator" || role == "seller" || role == "admin";
+bool valid_role(const std::string& role) { return role_of(role).has_value(); }
+
+std::optional<Role> role_of(std::string_view name) {
+  for (Role r : {Role::viewer, Role::moderator, Role::seller, Role::admin}) {
+    if (role_name(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::viewer: return "viewer";
+    case Role::moderator: return "moderator";
+    case Role::seller: return "seller";
+    case Role::admin: return "admin";
+  }
+  return "viewer";
 }
 
 std::string issue_token(const std::string& secret, const TokenClaims& claims) {
@@ -57,8 +75,8 @@ std::string issue_token(const std::string& secret, const TokenClaims& claims) {
 
 std::optional<TokenClaims> decode_token(const std::string& secret, const std::string& token, int64_t now,
                                         std::string* why) {
-  auto fail = [why](const char* reason) -> std::optional<TokenClaims> {
-    if (why) *why = reason;
+  auto fail = [why](std::string_view reason) -> std::optional<TokenClaims> {
+    if (why) *why = std::string(reason);
     return std::nullopt;
   };
   if (secret.empty()) return fail("this server does not accept tokens");
@@ -77,7 +95,13 @@ std::optional<TokenClaims> decode_token(const std::string& secret, const std::st
   c.room = grant(raw, "room");
   c.expires_at = jwt_get_grant_int(raw, "exp");
   if (c.user.empty() || c.user.size() > 128) return fail("the token has no usable subject");
+  if (chat::is_guest_id(c.user)) return fail("the token's subject is a guest id (g-...), which tokens may not take");
   if (c.role.empty()) c.role = "viewer";
+  // A site's own tokens carry names too: the same rules as a name typed in the chat.
+  c.name = clean_people_text(c.name);
+  if (!c.name.empty()) {
+    if (auto problem = display_name_problem(c.name, 64)) return fail("the token's name " + *problem);
+  }
   if (!valid_role(c.role)) return fail("the token's role is not viewer, moderator, seller or admin");
   if (c.expires_at <= 0) return fail("the token has no expiry");
   if (c.expires_at <= now) return fail("the token has expired");

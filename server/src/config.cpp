@@ -1,6 +1,7 @@
 #include "livegate/server/config.h"
 
 #include <gio/gio.h>
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "livegate/commerce/catalog_import.h"
@@ -16,6 +17,30 @@
 namespace livegate::server {
 
 namespace {
+
+// Tags yaml_of() puts on scalars that came from JSON (the API's bodies), so a JSON number where
+// a string belongs is refused as YAML's loose reading would not ("title": 12 is not "12").
+constexpr const char* kJsonString = "tag:livegate,json:string";
+constexpr const char* kJsonNumber = "tag:livegate,json:number";
+constexpr const char* kJsonBoolean = "tag:livegate,json:boolean";
+
+// For a scalar from JSON: why it does not fit T ("must be a string (got a number)"), or nullopt.
+// Scalars from a YAML file have no such tag and are read as YAML reads them.
+template <typename T>
+std::optional<std::string> json_type_problem(const YAML::Node& v) {
+  if (!v.IsScalar()) return std::nullopt;  // lists and mappings fail in as<T>() with their own message
+  const std::string& tag = v.Tag();
+  const char* got = tag == kJsonString ? "a string" : tag == kJsonNumber ? "a number" : tag == kJsonBoolean ? "a boolean" : nullptr;
+  if (!got) return std::nullopt;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (tag != kJsonString) return std::string("must be a string (got ") + got + ")";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (tag != kJsonBoolean) return std::string("must be true or false (got ") + got + ")";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    if (tag != kJsonNumber) return std::string("must be a number (got ") + got + ")";
+  }
+  return std::nullopt;
+}
 
 // Walks a YAML mapping, reading known keys into fields and rejecting unknown ones, so a typo
 // ("prot: 8080") is an error instead of a silently ignored setting.
@@ -34,7 +59,9 @@ class Section {
     if (finished_ || !node_ || !node_.IsMap()) return;
     finished_ = true;
     for (const auto& kv : node_) {
-      const auto key = kv.first.as<std::string>();
+      // A key that is a list or mapping ("{[k]: 1}" in YAML's flow syntax) names no setting.
+      if (!kv.first.IsScalar()) fail("", "has a key that is not a name");
+      const std::string& key = kv.first.Scalar();
       if (!seen_.contains(key)) fail(key, "is not a known setting");
     }
   }
@@ -46,6 +73,7 @@ class Section {
     const YAML::Node& map = node_;  // const access never inserts the key
     YAML::Node v = map[key];
     if (!v || v.IsNull()) return;
+    if (auto problem = json_type_problem<T>(v)) fail(key, *problem);
     try {
       out = v.as<T>();
     } catch (const YAML::Exception&) {
@@ -297,6 +325,21 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
   return b;
 }
 
+// auth.demo_login: true means the first broadcast; an id must be one of the config's (broadcasts
+// made later over the API are never the demo's). Signing the seller JWT needs jwt_secret.
+void resolve_demo_login(Config& c) {
+  std::string& demo = c.auth.demo_login;
+  if (demo == "false") demo.clear();
+  if (demo.empty()) return;
+  if (c.auth.jwt_secret.empty()) throw ConfigError("auth.demo_login needs auth.jwt_secret (it hands out a seller JWT)");
+  if (demo == "true") {
+    if (c.broadcasts.empty()) throw ConfigError("auth.demo_login is true but the config has no broadcasts");
+    demo = c.broadcasts.front().id;
+  }
+  const bool known = std::any_of(c.broadcasts.begin(), c.broadcasts.end(), [&](const auto& b) { return b.id == demo; });
+  if (!known) throw ConfigError("auth.demo_login names '" + demo + "', which is not a broadcast of this config");
+}
+
 Config parse(const YAML::Node& root, const std::string& files_dir) {
   Config c;
   Section top(root, "");
@@ -448,7 +491,8 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
       s.fail("jwt_secret", "must be at least 32 characters (or empty for no tokens)");
     }
     s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
-    s.read("demo_login", c.auth.demo_login);
+    s.read("demo_login", c.auth.demo_login);  // a broadcast id, or true/false (checked below)
+    s.read_range("demo_login_ttl_seconds", c.auth.demo_login_ttl_seconds, 60, 24 * 3600);
     s.read("anonymous", c.auth.anonymous);
     if (c.auth.anonymous != "chat" && c.auth.anonymous != "read_only" && c.auth.anonymous != "off") {
       s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
@@ -484,6 +528,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
       c.broadcasts.push_back(std::move(b));
     }
   }
+  resolve_demo_login(c);
   top.finish();
   return c;
 }
@@ -499,7 +544,12 @@ Config load_config_text(const std::string& yaml_text, const std::string& files_d
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   if (root && !root.IsNull() && !root.IsMap()) throw ConfigError("the config must be a mapping");
-  return parse(root, files_dir);
+  try {
+    return parse(root, files_dir);
+  } catch (const YAML::Exception& e) {
+    // Every read is checked, so this is a shape nobody foresaw: still a config error, not a crash.
+    throw ConfigError(std::string("the config cannot be read: ") + e.what());
+  }
 }
 
 Config load_config_file(const std::string& path) {
@@ -515,16 +565,46 @@ Config load_config_file(const std::string& path) {
   }
 }
 
+namespace {
+
+// JSON as a YAML tree, for the config file's readers: every scalar as its text ("3499",
+// "true") tagged with its JSON type (json_type_problem); null as YAML's null.
+YAML::Node yaml_of(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      YAML::Node map(YAML::NodeType::Map);
+      for (const auto& [key, value] : j.items()) map[key] = yaml_of(value);
+      return map;
+    }
+    case nlohmann::json::value_t::array: {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& value : j) list.push_back(yaml_of(value));
+      return list;
+    }
+    case nlohmann::json::value_t::null:
+      return YAML::Node(YAML::NodeType::Null);
+    default: {
+      YAML::Node scalar(j.is_string() ? j.get<std::string>() : j.dump());
+      scalar.SetTag(j.is_string() ? kJsonString : j.is_boolean() ? kJsonBoolean : kJsonNumber);
+      return scalar;
+    }
+  }
+}
+
+}  // namespace
+
 BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& commerce,
                                 std::string* stream_key) {
-  YAML::Node node;
+  // The API takes JSON, and only JSON (YAML's flow syntax looks alike but allows keys that are
+  // lists, anchors and tags): parsed as JSON, then read by the config file's own readers.
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) throw ConfigError("the body is not valid JSON");
+  if (!json.is_object()) throw ConfigError("the body must be a JSON object");
   try {
-    node = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError("not valid JSON: " + e.msg);
+    return read_broadcast(yaml_of(json), "", commerce, std::nullopt, stream_key);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(std::string("the body cannot be read: ") + e.what());
   }
-  if (!node || !node.IsMap()) throw ConfigError("the body must be a JSON object");
-  return read_broadcast(node, "", commerce, std::nullopt, stream_key);
 }
 
 chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth) {

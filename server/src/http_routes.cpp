@@ -1,7 +1,6 @@
 #include "livegate/server/http_routes.h"
 
 #include <optional>
-#include <vector>
 
 #include "livegate/server/compressed_files.h"
 #include "livegate/server/order_routes.h"
@@ -12,18 +11,8 @@ namespace livegate::server {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  if (!parts.empty() && parts.back().empty()) parts.pop_back();  // trailing slash
-  return parts;
-}
+using P = const RouteParams&;
+using R = const HttpRequest&;
 
 // A file from disk, or its gzip copy from startup when the client takes gzip and the file has
 // not changed since.
@@ -66,113 +55,129 @@ void serve_from(const RouteDeps& deps, const HttpRequest& request, const std::st
   respond(std::move(r));
 }
 
-void serve_page(const RouteDeps& deps, const HttpRequest& request, std::string_view file, PageKind kind,
-                Respond& respond) {
-  serve_from(deps, request, deps.http.web_root, file, respond, kind);
+RouteHandler page(const RouteDeps& deps, std::string file, PageKind kind) {
+  return [&deps, file = std::move(file), kind](R request, P, Respond respond) {
+    serve_from(deps, request, deps.http.web_root, file, respond, kind);
+  };
 }
 
-}  // namespace
-
-void route_request(const RouteDeps& deps, const HttpRequest& request, Respond respond) {
-  respond = with_cors(deps.http, request, std::move(respond));
-  if (answer_preflight(deps.http, request, respond)) return;
-  const auto parts = split_path(request.path);
-  const std::string& web = deps.http.web_root;
-  if (deps.shop && route_shop_request(*deps.shop, request, parts, respond)) return;
-  if (request.method == "POST" && deps.admin && parts.size() == 2 && parts[0] == "api" &&
-      parts[1] == "demo-login") {
-    return handle_demo_login(deps.admin->config.auth, std::move(respond));
-  }
-  if (request.method == "GET" && deps.admin && parts.size() == 2 && parts[0] == "api" &&
-      parts[1] == "ingest") {
-    return handle_ingest_urls(*deps.admin, request, std::move(respond));
-  }
-  if (request.method == "POST" && deps.admin && parts.size() >= 2 && parts[0] == "api" &&
-      parts[1] == "broadcasts") {
-    if (parts.size() == 2) return handle_create_broadcast(*deps.admin, request, std::move(respond));
-    if (!authorize_seller(deps.admin->config.auth, request, respond, parts[2])) return;
-    if (parts.size() == 4 && parts[3] == "end") {
-      return handle_end_broadcast(*deps.admin, std::string(parts[2]), std::move(respond));
-    }
-    if (parts.size() == 4 && parts[3] == "key") {
-      return handle_rotate_key(*deps.admin, std::string(parts[2]), std::move(respond));
-    }
-    if (parts.size() == 4 && parts[3] == "tokens") {
-      return handle_issue_token(*deps.admin, std::string(parts[2]), request, std::move(respond));
-    }
-    return respond(json_error(404, "no such API endpoint"));
-  }
-  // Seller-only reads: the orders of a broadcast, behind the same token as the POSTs above.
-  if (request.method == "GET" && deps.admin && parts.size() == 4 && parts[0] == "api" &&
-      parts[1] == "broadcasts" && (parts[3] == "orders" || parts[3] == "orders.csv")) {
-    if (!authorize_seller(deps.admin->config.auth, request, respond, parts[2])) return;
-    const OrderApiDeps orders{deps.api.broadcasts, deps.api.redis,
-                              deps.admin->config.commerce.csv_max_orders};
-    if (parts[3] == "orders") {
-      return handle_list_orders(orders, std::string(parts[2]), request, std::move(respond));
-    }
-    return handle_orders_csv(orders, std::string(parts[2]), request, std::move(respond));
-  }
-  if (!parts.empty() && parts[0] == "whip" && parts.size() >= 2) {
-    return handle_whip(deps.whip, request, parts, std::move(respond));
-  }
-  if (request.method != "GET") {
-    return respond(json_error(405, request.method + " is not allowed here"));
-  }
-  if (parts.empty()) return serve_page(deps, request, "index.html", PageKind::page, respond);
-  const std::string_view head = parts[0];
-
-  if (head == "healthz" && parts.size() == 1) return handle_healthz(deps.api, std::move(respond));
-  if (head == "readyz" && parts.size() == 1 && deps.observe) return handle_readyz(*deps.observe, std::move(respond));
-  if (head == "metrics" && parts.size() == 1 && deps.observe) return handle_metrics(*deps.observe, std::move(respond));
-  if (head == "api") {
-    if (parts.size() == 2 && parts[1] == "broadcasts") {
-      return handle_list_broadcasts(deps.api, std::move(respond));
-    }
-    if (parts.size() == 3 && parts[1] == "broadcasts") {
-      return handle_get_broadcast(deps.api, std::string(parts[2]), std::move(respond));
-    }
-    return respond(json_error(404, "no such API endpoint"));
-  }
-  // A broadcast's pages: /watch (a sale), /keynote (a talk: program and Q&A, no shop) and /embed
-  // (player + shop for other sites' iframes; /embed.js makes one) are one page that lays itself
-  // out by the path and the broadcast's mode.
-  if ((head == "watch" || head == "keynote" || head == "embed") && parts.size() == 2) {
-    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
+// /watch (a sale), /keynote (a talk: program and Q&A, no shop) and /embed (player + shop for
+// other sites' iframes; /embed.js makes one) are one page that lays itself out by the path and
+// the broadcast's mode.
+RouteHandler broadcast_page(const RouteDeps& deps, PageKind kind) {
+  return [&deps, kind](R request, P params, Respond respond) {
+    if (!deps.api.broadcasts.contains(std::string(params["id"]))) {
       HttpResponse r = not_found_page();
       add_page_headers(r, PageKind::page, deps.http);
       return respond(std::move(r));
     }
-    return serve_page(deps, request, "watch.html", head == "embed" ? PageKind::embed : PageKind::page, respond);
-  }
-  if (head == "embed.js" && parts.size() == 1) return serve_from(deps, request, web, "js/embed-loader.js", respond);
-  if (head == "golive" && parts.size() == 1) return serve_page(deps, request, "golive.html", PageKind::capture, respond);
-  if (head == "studio" && parts.size() == 1) return serve_page(deps, request, "studio.html", PageKind::capture, respond);
-  if (head == "assets" && parts.size() >= 2) {
-    const std::string_view rest = std::string_view(request.path).substr(std::string_view("/assets/").size());
+    serve_from(deps, request, deps.http.web_root, "watch.html", respond, kind);
+  };
+}
+
+// /live/{id}/... and /vod/{id}/...: a known broadcast's media folder under media.root.
+RouteHandler media_files(const RouteDeps& deps, std::string folder) {
+  return [&deps, folder = std::move(folder)](R request, P params, Respond respond) {
+    const std::string id(params["id"]);
+    if (!deps.api.broadcasts.contains(id)) return respond(json_error(404, "no broadcast with this id"));
+    serve_from(deps, request, deps.media.root + "/" + folder + "/" + id, params["file"], respond);
+  };
+}
+
+void add_page_routes(Router& router, const RouteDeps& deps) {
+  router.add("GET", "/", page(deps, "index.html", PageKind::page));
+  router.add("GET", "/watch/{id}", broadcast_page(deps, PageKind::page));
+  router.add("GET", "/keynote/{id}", broadcast_page(deps, PageKind::page));
+  router.add("GET", "/embed/{id}", broadcast_page(deps, PageKind::embed));
+  router.add("GET", "/golive", page(deps, "golive.html", PageKind::capture));
+  router.add("GET", "/studio", page(deps, "studio.html", PageKind::capture));
+  router.add("GET", "/embed.js", [&deps](R request, P, Respond respond) {
+    serve_from(deps, request, deps.http.web_root, "js/embed-loader.js", respond);
+  });
+  router.add("GET", "/assets/{path...}", [&deps](R request, P params, Respond respond) {
+    const std::string_view rest = params["path"];
     if (rest.starts_with("node_modules")) return respond(json_error(404, "not found"));
-    if (rest.ends_with(".html")) return serve_page(deps, request, rest, PageKind::page, respond);
-    return serve_from(deps, request, web, rest, respond);
+    if (rest.ends_with(".html")) return serve_from(deps, request, deps.http.web_root, rest, respond, PageKind::page);
+    serve_from(deps, request, deps.http.web_root, rest, respond);
+  });
+  router.add("GET", "/vendor/hls.min.js", [&deps](R request, P, Respond respond) {
+    if (!is_regular_file(deps.http.hls_js)) return respond(json_error(404, "hls.js is not installed (run npm ci)"));
+    respond(file_response(deps, request, deps.http.hls_js));
+  });
+  router.add("GET", "/live/{id}/{file...}", media_files(deps, "live"));  // {file}: an ABR rung's too
+  router.add("GET", "/vod/{id}/{file}", media_files(deps, "vod"));
+}
+
+void add_api_routes(Router& router, const RouteDeps& deps) {
+  router.add("GET", "/healthz", [&deps](R, P, Respond respond) { handle_healthz(deps.api, std::move(respond)); });
+  if (deps.observe) {
+    router.add("GET", "/readyz", [&deps](R, P, Respond respond) { handle_readyz(*deps.observe, std::move(respond)); });
+    router.add("GET", "/metrics", [&deps](R, P, Respond respond) { handle_metrics(*deps.observe, std::move(respond)); });
   }
-  if (head == "vendor" && parts.size() == 2 && parts[1] == "hls.min.js") {
-    if (is_regular_file(deps.http.hls_js)) return respond(file_response(deps, request, deps.http.hls_js));
-    return respond(json_error(404, "hls.js is not installed (run npm ci)"));
-  }
-  if (head == "vod" && parts.size() == 3) {
-    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
-      return respond(json_error(404, "no broadcast with this id"));
-    }
-    return serve_from(deps, request, deps.media.root + "/vod/" + std::string(parts[1]), parts[2], respond);
-  }
-  if (head == "live" && (parts.size() == 3 || parts.size() == 4)) {  // 4: an ABR rung's files
-    if (!deps.api.broadcasts.contains(std::string(parts[1]))) {
-      return respond(json_error(404, "no broadcast with this id"));
-    }
-    const size_t rest = std::string_view("/live/").size() + parts[1].size() + 1;
-    return serve_from(deps, request, deps.media.root + "/live/" + std::string(parts[1]),
-                      std::string_view(request.path).substr(rest), respond);
-  }
-  respond(json_error(404, "not found"));
+  router.add("GET", "/api/broadcasts", [&deps](R, P, Respond respond) {
+    handle_list_broadcasts(deps.api, std::move(respond));
+  });
+  router.add("GET", "/api/broadcasts/{id}", [&deps](R, P params, Respond respond) {
+    handle_get_broadcast(deps.api, std::string(params["id"]), std::move(respond));
+  });
+}
+
+void add_admin_routes(Router& router, const RouteDeps& deps) {
+  const AdminDeps& admin = *deps.admin;
+  const AuthConfig& auth = admin.config.auth;
+  router.add("POST", "/api/demo-login", [&admin](R, P, Respond respond) { handle_demo_login(admin, std::move(respond)); });
+  router.add("GET", "/api/ingest", [&admin](R request, P, Respond respond) {
+    handle_ingest_urls(admin, request, std::move(respond));
+  });
+  router.add("POST", "/api/broadcasts", [&admin](R request, P, Respond respond) {
+    handle_create_broadcast(admin, request, std::move(respond));
+  });
+  // The broadcast's seller (or the operator) only.
+  const auto seller = [&auth](auto handler) {
+    return [&auth, handler](R request, P params, Respond respond) {
+      const std::string id(params["id"]);
+      auto caller = authorize_seller(auth, request, respond, id);
+      if (!caller) return;
+      handler(*caller, id, request, std::move(respond));
+    };
+  };
+  router.add("POST", "/api/broadcasts/{id}/end", seller([&admin](const ApiCaller&, const std::string& id, R, Respond respond) {
+               handle_end_broadcast(admin, id, std::move(respond));
+             }));
+  router.add("POST", "/api/broadcasts/{id}/key", seller([&admin](const ApiCaller&, const std::string& id, R, Respond respond) {
+               handle_rotate_key(admin, id, std::move(respond));
+             }));
+  router.add("POST", "/api/broadcasts/{id}/tokens",
+             seller([&admin](const ApiCaller& caller, const std::string& id, R request, Respond respond) {
+               handle_issue_token(admin, caller, id, request, std::move(respond));
+             }));
+  const auto orders = [&deps, &admin] {
+    return OrderApiDeps{deps.api.broadcasts, deps.api.redis, admin.config.commerce.csv_max_orders};
+  };
+  router.add("GET", "/api/broadcasts/{id}/orders",
+             seller([orders](const ApiCaller&, const std::string& id, R request, Respond respond) {
+               handle_list_orders(orders(), id, request, std::move(respond));
+             }));
+  router.add("GET", "/api/broadcasts/{id}/orders.csv",
+             seller([orders](const ApiCaller&, const std::string& id, R request, Respond respond) {
+               handle_orders_csv(orders(), id, request, std::move(respond));
+             }));
+}
+
+}  // namespace
+
+HttpRoutes::HttpRoutes(const RouteDeps& deps) : deps_(deps) {
+  add_page_routes(router_, deps);
+  add_api_routes(router_, deps);
+  if (deps.admin) add_admin_routes(router_, deps);
+  if (deps.shop) add_shop_routes(router_, *deps.shop);
+  add_whip_routes(router_, deps.whip);
+}
+
+void HttpRoutes::handle(const HttpRequest& request, Respond respond) const {
+  // A preflight answers with its own CORS headers; every other answer gets them from with_cors.
+  if (answer_preflight(deps_.http, request, respond)) return;
+  router_.dispatch(request, with_cors(deps_.http, request, std::move(respond)));
 }
 
 }  // namespace livegate::server

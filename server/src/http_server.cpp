@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "uv_glib_source.h"
 
@@ -27,7 +28,7 @@ lws_http_mount make_catch_all_mount() {
 }
 const lws_http_mount kCatchAll = make_catch_all_mount();
 
-void lws_log_to_spdlog(int level, const char* line) {
+void log_lws_line(int level, const char* line) {
   std::string text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (level & LLL_ERR) {
@@ -35,6 +36,10 @@ void lws_log_to_spdlog(int level, const char* line) {
   } else {
     log("http")->warn("lws: {}", text);
   }
+}
+
+void lws_log_to_spdlog(int level, const char* line) noexcept {
+  guarded(Boundary::http, "the lws log hook", [&] { log_lws_line(level, line); });
 }
 
 std::string method_of(lws* wsi) {
@@ -106,6 +111,10 @@ HttpResponse json_response(int status, const std::string& json_body) {
   return r;
 }
 
+HttpResponse json_response(int status, const nlohmann::json& body) {
+  return json_response(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 HttpResponse json_error(int status, const std::string& message) {
   // Messages quote what the client sent (an id from the URL, an SDP m= line, a CSV column):
   // invalid UTF-8 there is replaced, since a strict dump() would throw through libwebsockets.
@@ -113,9 +122,18 @@ HttpResponse json_error(int status, const std::string& message) {
                                    -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+HttpResponse json_field_error(const JsonFields& fields) {
+  nlohmann::json body = {{"error", fields.error()}};
+  if (!fields.field().empty()) body["field"] = fields.field();
+  return json_response(400, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler,
                        std::vector<lws_protocols> websocket_protocols)
     : loop_(loop), config_(std::move(config)), handler_(std::move(handler)) {
+  char prefix[16];
+  std::snprintf(prefix, sizeof(prefix), "%06x", g_random_int() & 0xffffff);
+  request_id_prefix_ = prefix;
   lws_protocols http{};
   http.name = kHttpProtocol;
   http.callback = &HttpServer::callback;
@@ -205,6 +223,12 @@ void HttpServer::close_uv_loop() {
 }
 
 int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  // lws is C: nothing may unwind through it. A failure outside a handler (which dispatch
+  // answers) closes this one connection.
+  return guarded_or(Boundary::http, "an HTTP connection", -1, [&] { return on_callback(wsi, reason, user, in, len); });
+}
+
+int HttpServer::on_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   const lws_protocols* proto = lws_get_protocol(wsi);
   auto* self = proto ? static_cast<HttpServer*>(proto->user) : nullptr;
   auto* session = static_cast<uint64_t*>(user);
@@ -257,6 +281,7 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   *session = id;
   Pending& pending = pending_[id];
   pending.wsi = wsi;
+  pending.request_id = next_request_id();
   pending.request.method = method_of(wsi);
   pending.request.path = uri_of(wsi);
   pending.request.query = query_of(wsi);
@@ -276,18 +301,80 @@ int HttpServer::on_request(lws* wsi, uint64_t* session) {
   return dispatch(wsi, id);
 }
 
+// The one answer a request gets. Handlers pass copies of its Respond around (into Redis
+// callbacks, timers); when the last copy is gone without an answer, or the handler threw, the
+// request still gets one: a 500 with its request id, and the log says what went wrong. A
+// client never waits out a timeout because a handler lost its way.
+class HttpServer::Answer {
+ public:
+  Answer(HttpServer* server, std::weak_ptr<bool> alive, uint64_t id, std::string request_id, std::string what)
+      : server_(server), alive_(std::move(alive)), id_(id), request_id_(std::move(request_id)), what_(std::move(what)) {}
+  Answer(const Answer&) = delete;
+  Answer& operator=(const Answer&) = delete;
+  ~Answer() {
+    if (answered_) return;
+    guarded(Boundary::http, what_, [this] {
+      log("http")->error("internal error in {}: the request was dropped without an answer", what_);
+      send(internal_error());
+    });
+  }
+
+  void send(HttpResponse response) {
+    if (answered_) return;  // answered twice: the first answer stands
+    answered_ = true;
+    if (auto a = alive_.lock(); !a || !*a) return;
+    response.headers.emplace_back("x-request-id", request_id_);
+    server_->answer(id_, std::move(response));
+  }
+
+  // The handler threw: log the exception's chain, count it, answer 500.
+  void fail(const std::exception_ptr& e) {
+    report_exception(Boundary::http, what_, e);
+    send(internal_error());
+  }
+
+ private:
+  HttpResponse internal_error() const {
+    HttpResponse r = json_response(500, nlohmann::json{{"error", "internal error: livegate logged it as request " + request_id_},
+                                                       {"request_id", request_id_}});
+    return r;
+  }
+
+  HttpServer* server_;
+  std::weak_ptr<bool> alive_;
+  uint64_t id_;
+  std::string request_id_;
+  std::string what_;  // "POST /api/broadcasts (request 3fa2c1-1f)", for the log
+  bool answered_ = false;
+};
+
+std::string HttpServer::next_request_id() {
+  char id[40];
+  std::snprintf(id, sizeof(id), "%s-%llx", request_id_prefix_.c_str(), static_cast<unsigned long long>(next_id_));
+  return id;
+}
+
+void HttpServer::answer(uint64_t id, HttpResponse response) {
+  auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.response) return;  // the client left
+  it->second.response = std::make_unique<HttpResponse>(std::move(response));
+  if (!it->second.in_callback) lws_callback_on_writable(it->second.wsi);
+}
+
 int HttpServer::dispatch(lws* wsi, uint64_t id) {
   Pending& pending = pending_[id];
   pending.in_callback = true;
   const HttpRequest request = std::move(pending.request);
-  std::weak_ptr<bool> alive = alive_;
-  handler_(request, [this, id, alive](HttpResponse response) {
-    if (auto a = alive.lock(); !a || !*a) return;
-    auto it = pending_.find(id);
-    if (it == pending_.end() || it->second.response) return;  // client left, or answered twice
-    it->second.response = std::make_unique<HttpResponse>(std::move(response));
-    if (!it->second.in_callback) lws_callback_on_writable(it->second.wsi);
-  });
+  // A WHIP path carries a stream key: never write it to the log.
+  const std::string path = request.path.starts_with("/whip/") ? std::string("/whip/<stream key>") : request.path;
+  auto answer = std::make_shared<Answer>(this, alive_, id, pending.request_id,
+                                         request.method + " " + path + " (request " + pending.request_id + ")");
+  try {
+    handler_(request, [answer](HttpResponse response) { answer->send(std::move(response)); });
+  } catch (...) {
+    answer->fail(std::current_exception());
+  }
+  answer.reset();  // the handler kept no copy: an unanswered request gets its 500 now
   auto it = pending_.find(id);
   if (it == pending_.end()) return 0;
   it->second.in_callback = false;

@@ -36,8 +36,8 @@ void handle_readyz(const ObserveDeps& deps, Respond respond) {
   if (!deps.readiness) return respond(json_error(404, "readiness is not wired"));
   const auto reasons = deps.readiness->reasons();
   HttpResponse r = reasons.empty()
-                       ? json_response(200, nlohmann::json{{"status", "ready"}}.dump())
-                       : json_response(503, nlohmann::json{{"status", "not_ready"}, {"reasons", reasons}}.dump());
+                       ? json_response(200, nlohmann::json{{"status", "ready"}})
+                       : json_response(503, nlohmann::json{{"status", "not_ready"}, {"reasons", reasons}});
   r.headers.emplace_back("cache-control", "no-store");
   respond(std::move(r));
 }

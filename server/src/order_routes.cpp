@@ -69,7 +69,7 @@ void handle_list_orders(const OrderApiDeps& deps, const std::string& id, const H
                             orders.push_back(commerce::order_json(order));
                           nlohmann::json body = {{"orders", std::move(orders)}, {"next", nullptr}};
                           if (page->next) body["next"] = *page->next;
-                          respond(json_response(200, body.dump()));
+                          respond(json_response(200, body));
                         });
 }
 

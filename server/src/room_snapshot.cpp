@@ -23,6 +23,7 @@ void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catal
   catalog.view(room, [snapshot = std::move(snapshot), reply = std::move(reply)](commerce::ShopResult r) mutable {
     if (!r.ok()) return reply(nullptr, r.message);
     for (auto& p : r.value["products"]) {
+      if (!p.is_object() || !p.contains("sku") || !p["sku"].is_string()) continue;  // not a product we wrote
       const std::string sku = p["sku"];
       snapshot["stock"][sku] = p["stock"];
       snapshot["sold"][sku] = p["sold"];
@@ -50,15 +51,20 @@ void place_order(commerce::OrderDesk& orders, const std::string& room, const cha
                if (r.status == BuyStatus::invalid || r.status == BuyStatus::unavailable) {
                  return reply(chat::error_frame({r.error_code, r.message, key}));
                }
+               // A duplicate answers with the original order's terms, whatever this click
+               // named (null when the order's record is gone): its key was reused.
+               const bool duplicate = r.status == BuyStatus::duplicate;
+               const bool known = !r.original_sku.empty();
                nlohmann::json frame = {{"type", "order"},
                                        {"key", key},
-                                       {"sku", sku},
-                                       {"qty", qty},
+                                       {"sku", duplicate ? (known ? nlohmann::json(r.original_sku) : nullptr) : nlohmann::json(sku)},
+                                       {"qty", duplicate ? (known ? nlohmann::json(r.original_qty) : nullptr) : nlohmann::json(qty)},
                                        {"status", commerce::to_string(r.status)},
                                        {"order_id", r.order_id.empty() ? nlohmann::json(nullptr)
                                                                        : nlohmann::json(r.order_id)},
                                        {"remaining", r.remaining}};
-               if (!deal.empty()) frame["deal"] = deal;
+               const std::string& its_deal = duplicate ? r.original_deal : deal;
+               if (!its_deal.empty()) frame["deal"] = its_deal;
                if (r.status == BuyStatus::sold_out) frame["reason"] = r.error_code;  // sold_out | deal_sold_out
                reply(frame.dump());
              });

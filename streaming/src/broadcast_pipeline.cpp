@@ -12,6 +12,7 @@
 #include "abr_rungs.h"
 #include "keyframe_cuts.h"
 #include "sws_scale.h"
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -377,6 +378,12 @@ void BroadcastPipeline::on_fragment_message(GstMessage* message) {
 
 gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
   auto* self = static_cast<BroadcastPipeline*>(data);
+  guarded(Boundary::media, "a pipeline bus message", [&] { self->handle_bus_message(message); });
+  return G_SOURCE_CONTINUE;
+}
+
+void BroadcastPipeline::handle_bus_message(GstMessage* message) {
+  BroadcastPipeline* self = this;
   switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR: {
       GError* err = nullptr;
@@ -406,7 +413,6 @@ gboolean BroadcastPipeline::on_bus_message(GstBus*, GstMessage* message, gpointe
     default:
       break;
   }
-  return G_SOURCE_CONTINUE;
 }
 
 }  // namespace livegate::streaming

@@ -29,10 +29,12 @@ void LiveOutput::reset() {
     // id may have left a playlist and segments there.
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
-    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-      const auto ext = entry.path().extension();
-      if (entry.is_regular_file() && (ext == ".ts" || ext == ".m3u8" || ext == ".tmp")) {
-        std::filesystem::remove(entry.path(), ec);
+    // increment(ec), not a range-for: its operator++ throws when a file goes meanwhile.
+    for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto ext = it->path().extension();
+      std::error_code file_ec;
+      if (it->is_regular_file(file_ec) && (ext == ".ts" || ext == ".m3u8" || ext == ".tmp")) {
+        std::filesystem::remove(it->path(), file_ec);
       }
     }
     formats_.assign(ladder_.size(), RenditionFormat{});

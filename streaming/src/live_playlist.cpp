@@ -56,9 +56,11 @@ void LivePlaylist::add_linked(const std::string& live_dir, PlaylistSegment segme
 void LivePlaylist::reset() {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    const auto ext = entry.path().extension();
-    if (ext == ".ts" || ext == ".m3u8" || ext == ".tmp") std::filesystem::remove(entry.path(), ec);
+  // increment(ec), not a range-for: its operator++ throws when a file goes meanwhile.
+  for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto ext = it->path().extension();
+    std::error_code file_ec;
+    if (ext == ".ts" || ext == ".m3u8" || ext == ".tmp") std::filesystem::remove(it->path(), file_ec);
   }
   window_.clear();
   retired_.clear();

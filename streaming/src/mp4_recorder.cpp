@@ -11,6 +11,7 @@ extern "C" {
 #include <ctime>
 #include <filesystem>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -488,13 +489,13 @@ void Mp4Recorder::work() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    run(job);
+    guarded(Boundary::media, "the MP4 recorder", [&] { run(job); });  // the next job still runs
     lock.lock();
     busy_ = false;
     if (queue_.empty()) idle_.notify_all();
   }
   lock.unlock();
-  close_file("recorder stopped");
+  guarded(Boundary::media, "closing an MP4 recording", [this] { close_file("recorder stopped"); });
 }
 
 void Mp4Recorder::run(Job& job) {

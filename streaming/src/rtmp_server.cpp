@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "rtmp/session.h"
 
@@ -98,6 +99,12 @@ void RtmpServer::stop() {
 
 gboolean RtmpServer::on_accept(gint, GIOCondition, gpointer data) {
   auto* self = static_cast<RtmpServer*>(data);
+  guarded(Boundary::ingest, "accepting RTMP connections", [self] { self->accept_all(); });
+  return G_SOURCE_CONTINUE;
+}
+
+void RtmpServer::accept_all() {
+  RtmpServer* self = this;
   while (true) {
     sockaddr_in peer{};
     socklen_t len = sizeof(peer);
@@ -122,6 +129,7 @@ gboolean RtmpServer::on_accept(gint, GIOCondition, gpointer data) {
     rtmp::SessionLimits limits;
     limits.app = self->config_.app;
     limits.chunks.max_message_bytes = self->config_.max_message_bytes;
+    limits.chunks.max_partial_bytes = 2 * static_cast<size_t>(self->config_.max_message_bytes);
     c->session = std::make_unique<rtmp::Session>(
         limits,
         rtmp::Session::Callbacks{
@@ -142,12 +150,23 @@ gboolean RtmpServer::on_accept(gint, GIOCondition, gpointer data) {
     log("rtmp")->debug("{}: connected", name);
     self->connections_.emplace(id, std::move(c));
   }
-  return G_SOURCE_CONTINUE;
 }
 
 gboolean RtmpServer::on_io(gint, GIOCondition condition, gpointer data) {
   auto* c = static_cast<Connection*>(data);
   RtmpServer* self = c->server;
+  const uint64_t id = c->id;
+  gboolean result = G_SOURCE_REMOVE;
+  if (!guarded(Boundary::ingest, "an RTMP connection", [&] { result = self->serve_io(*c, condition); })) {
+    self->close_connection(id, "internal error");  // only this publisher goes
+    return G_SOURCE_REMOVE;
+  }
+  return result;
+}
+
+gboolean RtmpServer::serve_io(Connection& connection, GIOCondition condition) {
+  Connection* c = &connection;
+  RtmpServer* self = this;
   const uint64_t id = c->id;
   if (condition & G_IO_OUT) {
     if (!self->flush(*c)) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "livegate/common/secret_hash.h"
 
@@ -72,7 +73,11 @@ bool SrtServer::start(std::string* error) {
   epoll_ = srt_epoll_create();
   int events = SRT_EPOLL_IN | SRT_EPOLL_ERR;
   srt_epoll_add_usock(epoll_, listener_, &events);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    if (!guarded(Boundary::ingest, "the SRT receive thread", [this] { run(); })) {
+      log("srt")->critical("SRT ingest stopped after an internal error; restart livegate to take SRT again");
+    }
+  });
   log("srt")->info("listening on srt://{}:{}?streamid=<stream key>", config_.bind, port_);
   return true;
 }
@@ -86,7 +91,13 @@ void SrtServer::stop() {
   srt_cleanup();
 }
 
-int SrtServer::on_listen(void* data, int socket, int, const ::sockaddr*, const char* streamid) {
+int SrtServer::on_listen(void* data, int socket, int version, const ::sockaddr* peer, const char* streamid) {
+  // A failure refuses this caller (-1), never the process.
+  return guarded_or(Boundary::ingest, "an SRT handshake", -1,
+                    [&] { return check_caller(data, socket, version, peer, streamid); });
+}
+
+int SrtServer::check_caller(void* data, int socket, int, const ::sockaddr*, const char* streamid) {
   // SRT thread, inside the handshake: only the key set is read here.
   auto* self = static_cast<SrtServer*>(data);
   const std::string key = key_from_streamid(streamid ? streamid : "");

@@ -10,6 +10,7 @@ extern "C" {
 #include <filesystem>
 #include <memory>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -151,12 +152,14 @@ Thumbnailer::Thumbnailer(EventLoop& loop, int max_width) : loop_(loop), max_widt
   pool_ = g_thread_pool_new(
       [](gpointer data, gpointer) {
         std::unique_ptr<Job> job(static_cast<Job*>(data));
-        std::string error;
-        if (make_thumbnail(job->media, job->jpeg, job->max_width, &error)) {
-          job->owner->made_++;
-        } else {
-          log("streaming")->warn("thumbnail from {}: {}", job->media, error);  // thread-safe logger
-        }
+        guarded(Boundary::media, "a thumbnail", [&] {
+          std::string error;
+          if (make_thumbnail(job->media, job->jpeg, job->max_width, &error)) {
+            job->owner->made_++;
+          } else {
+            log("streaming")->warn("thumbnail from {}: {}", job->media, error);  // thread-safe logger
+          }
+        });
         job->owner->busy_--;
       },
       nullptr, 1, FALSE, nullptr);

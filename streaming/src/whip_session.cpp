@@ -5,6 +5,7 @@
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 
+#include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 
 namespace livegate::streaming {
@@ -124,40 +125,48 @@ void WhipSession::stop() {
 }
 
 void WhipSession::on_remote_description_set(GstPromise* promise, gpointer data) {
-  auto* self = static_cast<WhipSession*>(data);
-  const bool ok = gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED &&
-                  !(gst_promise_get_reply(promise) &&
-                    gst_structure_has_field(gst_promise_get_reply(promise), "error"));
-  gst_promise_unref(promise);
-  if (!ok) return self->post_ended("webrtcbin refused the offer");
-  GstPromise* next = gst_promise_new_with_change_func(&WhipSession::on_answer_created, self, nullptr);
-  g_signal_emit_by_name(self->webrtc_, "create-answer", nullptr, next);
+  guarded(Boundary::ingest, "a WHIP offer", [&] {
+    auto* self = static_cast<WhipSession*>(data);
+    const bool ok = gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED &&
+                    !(gst_promise_get_reply(promise) &&
+                      gst_structure_has_field(gst_promise_get_reply(promise), "error"));
+    gst_promise_unref(promise);
+    if (!ok) return self->post_ended("webrtcbin refused the offer");
+    GstPromise* next = gst_promise_new_with_change_func(&WhipSession::on_answer_created, self, nullptr);
+    g_signal_emit_by_name(self->webrtc_, "create-answer", nullptr, next);
+  });
 }
 
 void WhipSession::on_answer_created(GstPromise* promise, gpointer data) {
-  auto* self = static_cast<WhipSession*>(data);
-  GstWebRTCSessionDescription* answer = nullptr;
-  if (gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED && gst_promise_get_reply(promise)) {
-    gst_structure_get(gst_promise_get_reply(promise), "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer,
-                      nullptr);
-  }
-  gst_promise_unref(promise);
-  if (!answer) return self->post_ended("webrtcbin made no answer to the offer");
-  // Never wait on a promise here: this is webrtcbin's thread, the one that would fulfil it.
-  GstPromise* set = gst_promise_new_with_change_func(&WhipSession::on_local_description_set, self, nullptr);
-  g_signal_emit_by_name(self->webrtc_, "set-local-description", answer, set);
-  gst_webrtc_session_description_free(answer);
+  guarded(Boundary::ingest, "a WHIP answer", [&] {
+    auto* self = static_cast<WhipSession*>(data);
+    GstWebRTCSessionDescription* answer = nullptr;
+    if (gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED && gst_promise_get_reply(promise)) {
+      gst_structure_get(gst_promise_get_reply(promise), "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer,
+                        nullptr);
+    }
+    gst_promise_unref(promise);
+    if (!answer) return self->post_ended("webrtcbin made no answer to the offer");
+    // Never wait on a promise here: this is webrtcbin's thread, the one that would fulfil it.
+    GstPromise* set = gst_promise_new_with_change_func(&WhipSession::on_local_description_set, self, nullptr);
+    g_signal_emit_by_name(self->webrtc_, "set-local-description", answer, set);
+    gst_webrtc_session_description_free(answer);
+  });
 }
 
 void WhipSession::on_local_description_set(GstPromise* promise, gpointer data) {
-  auto* self = static_cast<WhipSession*>(data);
-  gst_promise_unref(promise);
-  self->local_description_set_ = true;
-  self->maybe_answer();  // gathering may already be complete
+  guarded(Boundary::ingest, "a WHIP answer", [&] {
+    auto* self = static_cast<WhipSession*>(data);
+    gst_promise_unref(promise);
+    self->local_description_set_ = true;
+    self->maybe_answer();  // gathering may already be complete
+  });
 }
 
 void WhipSession::on_gathering_state(GObject*, GParamSpec*, gpointer data) {
-  static_cast<WhipSession*>(data)->maybe_answer();
+  guarded(Boundary::ingest, "WHIP ICE gathering", [&] {
+    static_cast<WhipSession*>(data)->maybe_answer();
+  });
 }
 
 // The answer goes out once, when it is set locally and every candidate is in it.
@@ -171,7 +180,7 @@ void WhipSession::maybe_answer() {
   g_object_get(webrtc_, "local-description", &local, nullptr);
   if (!local) return post_ended("no local description after gathering");
   gchar* text = gst_sdp_message_as_text(local->sdp);
-  std::string sdp = text;
+  std::string sdp = text ? text : "";
   g_free(text);
   gst_webrtc_session_description_free(local);
   std::weak_ptr<bool> alive = alive_;
@@ -181,47 +190,56 @@ void WhipSession::maybe_answer() {
 }
 
 void WhipSession::on_connection_state(GObject* webrtc, GParamSpec*, gpointer data) {
-  GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
-  g_object_get(webrtc, "ice-connection-state", &state, nullptr);
-  auto* self = static_cast<WhipSession*>(data);
-  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED) {
-    log("whip")->info("{}: ICE connected", self->name_);
-  } else if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
-    self->post_ended("ICE failed (no network path to the publisher)");
-  } else if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED) {
-    self->post_ended("ICE closed");
-  }
+  guarded(Boundary::ingest, "a WHIP ICE state", [&] {
+    GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+    g_object_get(webrtc, "ice-connection-state", &state, nullptr);
+    auto* self = static_cast<WhipSession*>(data);
+    if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED) {
+      log("whip")->info("{}: ICE connected", self->name_);
+    } else if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
+      self->post_ended("ICE failed (no network path to the publisher)");
+    } else if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED) {
+      self->post_ended("ICE closed");
+    }
+  });
 }
 
 void WhipSession::on_pad_added(GstElement*, GstPad* pad, gpointer data) {
-  auto* self = static_cast<WhipSession*>(data);
-  if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
-  GstCaps* caps = gst_pad_get_current_caps(pad);
-  if (!caps) caps = gst_pad_query_caps(pad, nullptr);
-  const GstStructure* s = gst_caps_get_structure(caps, 0);
-  const char* media = gst_structure_get_string(s, "media");
-  const bool video = media && std::string_view(media) == "video";
-  gst_caps_unref(caps);
-  GstElement* depay = gst_bin_get_by_name(GST_BIN(self->pipeline_), video ? "vdepay" : "adepay");
-  GstPad* sink = depay ? gst_element_get_static_pad(depay, "sink") : nullptr;
-  if (!sink || gst_pad_is_linked(sink) || gst_pad_link(pad, sink) != GST_PAD_LINK_OK) {
-    // A stream we did not answer for: drain it instead of failing the pipeline with not-linked.
-    GstElement* drop = gst_element_factory_make("fakesink", nullptr);
-    gst_bin_add(GST_BIN(self->pipeline_), drop);
-    gst_element_sync_state_with_parent(drop);
-    GstPad* drop_sink = gst_element_get_static_pad(drop, "sink");
-    gst_pad_link(pad, drop_sink);
-    gst_object_unref(drop_sink);
-    log("whip")->warn("{}: an unexpected {} stream is dropped", self->name_, media ? media : "?");
-  } else {
-    log("whip")->info("{}: receiving {}", self->name_,
-                      video ? to_string(self->offer_.video_codec) : "Opus");
-  }
-  if (sink) gst_object_unref(sink);
-  if (depay) gst_object_unref(depay);
+  guarded(Boundary::ingest, "a WHIP stream", [&] {
+    auto* self = static_cast<WhipSession*>(data);
+    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
+    GstCaps* caps = gst_pad_get_current_caps(pad);
+    if (!caps) caps = gst_pad_query_caps(pad, nullptr);
+    const GstStructure* s = gst_caps_get_structure(caps, 0);
+    const char* media = gst_structure_get_string(s, "media");
+    const bool video = media && std::string_view(media) == "video";
+    gst_caps_unref(caps);
+    GstElement* depay = gst_bin_get_by_name(GST_BIN(self->pipeline_), video ? "vdepay" : "adepay");
+    GstPad* sink = depay ? gst_element_get_static_pad(depay, "sink") : nullptr;
+    if (!sink || gst_pad_is_linked(sink) || gst_pad_link(pad, sink) != GST_PAD_LINK_OK) {
+      // A stream we did not answer for: drain it instead of failing the pipeline with not-linked.
+      GstElement* drop = gst_element_factory_make("fakesink", nullptr);
+      gst_bin_add(GST_BIN(self->pipeline_), drop);
+      gst_element_sync_state_with_parent(drop);
+      GstPad* drop_sink = gst_element_get_static_pad(drop, "sink");
+      gst_pad_link(pad, drop_sink);
+      gst_object_unref(drop_sink);
+      log("whip")->warn("{}: an unexpected {} stream is dropped", self->name_, media ? media : "?");
+    } else {
+      log("whip")->info("{}: receiving {}", self->name_,
+                        video ? to_string(self->offer_.video_codec) : "Opus");
+    }
+    if (sink) gst_object_unref(sink);
+    if (depay) gst_object_unref(depay);
+  });
 }
 
 GstFlowReturn WhipSession::on_sample(GstElement* sink, gpointer data) {
+  // A sample that cannot be handed on is dropped; the stream goes on.
+  return guarded_or(Boundary::ingest, "a WHIP sample", GST_FLOW_OK, [&] { return take_sample(sink, data); });
+}
+
+GstFlowReturn WhipSession::take_sample(GstElement* sink, gpointer data) {
   auto* self = static_cast<WhipSession*>(data);
   GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink));
   if (!sample) return GST_FLOW_EOS;
@@ -241,6 +259,12 @@ GstFlowReturn WhipSession::on_sample(GstElement* sink, gpointer data) {
 
 gboolean WhipSession::on_bus_message(GstBus*, GstMessage* message, gpointer data) {
   auto* self = static_cast<WhipSession*>(data);
+  guarded(Boundary::ingest, "a WHIP bus message", [&] { self->handle_bus_message(message); });
+  return TRUE;
+}
+
+void WhipSession::handle_bus_message(GstMessage* message) {
+  WhipSession* self = this;
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
     GError* err = nullptr;
     gchar* debug = nullptr;
@@ -252,7 +276,6 @@ gboolean WhipSession::on_bus_message(GstBus*, GstMessage* message, gpointer data
   } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
     self->post_ended("the stream ended");
   }
-  return TRUE;
 }
 
 void WhipSession::post_ended(std::string why) {

@@ -191,6 +191,12 @@ check('phone: demo login, one column, nothing wider than the screen', { timeout:
   await phone.getByTestId(`bc-${sale.id}`).click();
   await phone.getByTestId('studio-product-fuji-5lb').waitFor({ timeout: 5000 });
   await phone.getByTestId('kpi-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 8000 });
+  // The demo login is a seller JWT for this broadcast, not the operator's token: the chat panel
+  // joins with it as the seller (a seller may not mint another seller token).
+  const demoToken = await phone.evaluate(() => sessionStorage.getItem('livegate.studio.token'));
+  assert.notEqual(demoToken, server.sellerToken);
+  assert.equal(demoToken.split('.').length, 3, 'a JWT');
+  await phone.getByTestId('chat-conn').filter({ hasText: 'connected' }).waitFor({ timeout: 10000 });
   // A fresh tab never saw this broadcast's key: the addresses still show (GET /api/ingest).
   await phone.getByTestId('publish-rtmp').filter({ hasText: /^rtmp:\/\/127\.0\.0\.1:\d+\/live\/<stream key>$/ }).waitFor({ timeout: 5000 });
   const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);

@@ -136,24 +136,25 @@ TEST_F(BroadcastApi, TwoBroadcastsAreLiveAtOnceIndependently) {
   EXPECT_EQ(state_of("pears"), "live");
 }
 
-// The studio's "Demo login": the seller token for anyone, only when the config says so.
+// The studio's "Demo login": a short-lived seller JWT for the demo broadcast, only when the
+// config says so; never the operator's seller token.
 namespace {
+
+constexpr const char* kJwtSecret = "jwt-secret-for-tests-0123456789abcdef";
 
 class DemoLogin : public IngestFixture {
  protected:
   std::string extra_yaml() const override {
-    return std::string("auth:\n  seller_token: ") + kToken + "\n  demo_login: true\n";
+    return std::string("auth:\n  seller_token: ") + kToken + "\n  jwt_secret: " + kJwtSecret +
+           "\n  demo_login: true\n  demo_login_ttl_seconds: 600\n";
   }
 };
 
 class DemoLoginOff : public IngestFixture {
  protected:
-  std::string extra_yaml() const override { return std::string("auth:\n  seller_token: ") + kToken + "\n"; }
-};
-
-class DemoLoginWithoutToken : public IngestFixture {
- protected:
-  std::string extra_yaml() const override { return "auth:\n  demo_login: true\n"; }
+  std::string extra_yaml() const override {
+    return std::string("auth:\n  seller_token: ") + kToken + "\n  jwt_secret: " + kJwtSecret + "\n";
+  }
 };
 
 int demo_login(int port, json* answer) {
@@ -163,33 +164,47 @@ int demo_login(int port, json* answer) {
   return status;
 }
 
+int call(int port, const std::string& method, const std::string& path, const std::string& token,
+         const std::string& body = {}, json* answer = nullptr) {
+  std::string out;
+  const int status = http_request(port, method, path, body,
+                                  {"Content-Type: application/json", "Authorization: Bearer " + token}, &out);
+  if (answer) *answer = json::parse(out, nullptr, false);
+  return status;
+}
+
 }  // namespace
 
-TEST_F(DemoLogin, AnswersTheSellerTokenWhichThenWorks) {
+TEST_F(DemoLogin, AnswersASellerTokenForTheDemoBroadcastOnly) {
   json answer;
   ASSERT_EQ(demo_login(server->port(), &answer), 200) << answer.dump();
-  const std::string token = answer.value("seller_token", "");
-  EXPECT_EQ(token, kToken);
+  EXPECT_EQ(answer.dump().find(kToken), std::string::npos) << "never the operator's token";
+  EXPECT_FALSE(answer.contains("seller_token"));
+  EXPECT_EQ(answer.value("role", ""), "seller");
+  EXPECT_EQ(answer.value("room", ""), "ingest");  // demo_login: true names the first broadcast
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_LE(answer.value("expires_at", int64_t{0}), now + 600);
+  EXPECT_GT(answer.value("expires_at", int64_t{0}), now + 500);
+  const std::string token = answer.value("token", "");
+  ASSERT_FALSE(token.empty());
+  const int port = server->port();
+  // It runs the demo broadcast...
+  EXPECT_EQ(call(port, "POST", "/api/broadcasts/ingest/key", token), 200);
+  EXPECT_EQ(call(port, "POST", "/api/broadcasts/ingest/tokens", token, R"({"role":"moderator","name":"Mia"})"), 201);
+  // ...and nothing more: no new broadcasts, no seller tokens (itself again, forever).
+  EXPECT_EQ(call(port, "POST", "/api/broadcasts", token, kNewBroadcast), 403);
+  EXPECT_EQ(call(port, "POST", "/api/broadcasts/ingest/tokens", token, R"({"role":"seller","name":"Me again"})"), 403);
   std::string out;
-  EXPECT_EQ(http_request(server->port(), "POST", "/api/broadcasts", kNewBroadcast,
-                         {"Content-Type: application/json", "Authorization: Bearer " + token}, &out),
-            201)
-      << out;
-  EXPECT_EQ(http_get(server->port(), "/api/demo-login"), 404) << "only POST";
+  EXPECT_EQ(http_request(port, "GET", "/api/demo-login", "", {}, &out), 405) << "only POST";
 }
 
 TEST_F(DemoLoginOff, IsNotFoundAndGivesNothingAway) {
   json answer;
   EXPECT_EQ(demo_login(server->port(), &answer), 404);
   EXPECT_TRUE(answer.contains("error")) << answer.dump();
-  EXPECT_FALSE(answer.contains("seller_token"));
+  EXPECT_FALSE(answer.contains("token"));
   EXPECT_EQ(answer.dump().find(kToken), std::string::npos);
-}
-
-TEST_F(DemoLoginWithoutToken, IsNotFoundWhileTheSellerApiIsOff) {
-  json answer;
-  EXPECT_EQ(demo_login(server->port(), &answer), 404);
-  EXPECT_TRUE(answer.contains("error")) << answer.dump();
 }
 
 TEST_F(BroadcastApi, IngestUrlsTellTheSellerWhereToPublish) {

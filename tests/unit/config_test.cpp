@@ -99,7 +99,8 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.http.drain_ms, code.http.drain_ms);
   EXPECT_EQ(file.auth.seller_token, code.auth.seller_token);
   EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
-  EXPECT_FALSE(code.auth.demo_login);  // a real server never hands out its seller token
+  EXPECT_EQ(code.auth.demo_login, "");  // a real server never hands out seller tokens
+  EXPECT_EQ(file.auth.demo_login_ttl_seconds, code.auth.demo_login_ttl_seconds);
   EXPECT_EQ(file.auth.anonymous, code.auth.anonymous);
   EXPECT_EQ(file.http.max_header_bytes, code.http.max_header_bytes);
   EXPECT_EQ(file.http.cors_origins, code.http.cors_origins);
@@ -121,8 +122,9 @@ TEST(Config, DemoConfigLoads) {
   EXPECT_TRUE(c.redis.embedded);
   ASSERT_EQ(c.broadcasts[0].products.size(), 3u);
   EXPECT_EQ(c.broadcasts[0].products[0].title_zh, "蜜脆苹果 10 磅装");
-  // The demo's studio opens with "Demo login", and moderates with a seller chat token.
-  EXPECT_TRUE(c.auth.demo_login);
+  // The demo's studio opens with "Demo login" (a seller JWT for the demo broadcast), and
+  // moderates with a seller chat token.
+  EXPECT_EQ(c.auth.demo_login, "washington-apple");
   EXPECT_GE(c.auth.seller_token.size(), 16u);
   EXPECT_GE(c.auth.jwt_secret.size(), 32u);
 }
@@ -344,9 +346,9 @@ TEST(KeynoteProgram, JsonUsesOpenedTimeWhenNoStartIsSet) {
 // stage's LeakSanitizer checks this test.
 TEST(Config, AnUnknownKeyBesideAWholeBroadcastIsRefusedWithoutALeak) {
   const std::string body =
-      "id: pears\ntitle: Pear harvest with a title long enough to be on the heap\n"
-      "mode: sale\nproducts: [{sku: bosc, title: Bosc pears on the heap too, price_cents: 100}]\n"
-      "colour: red\n";
+      R"({"id": "pears", "title": "Pear harvest with a title long enough to be on the heap", "mode": "sale",
+          "products": [{"sku": "bosc", "title": "Bosc pears on the heap too", "price_cents": 100}],
+          "colour": "red"})";
   try {
     parse_broadcast(body, CommerceConfig{});
     FAIL() << "an unknown key must be refused";
@@ -359,8 +361,59 @@ TEST(Config, AnUnknownKeyBesideAWholeBroadcastIsRefusedWithoutALeak) {
 // Found by the broadcast_body fuzz target: YAML passes any bytes through, and a title that is not
 // UTF-8 made broadcast_summary(...).dump() throw in every answer listing the broadcast.
 TEST(Config, TextThatIsNotUtf8IsRefused) {
-  EXPECT_THROW(parse_broadcast("id: a\ntitle: Caf\xE9\n", CommerceConfig{}), ConfigError);
-  EXPECT_THROW(parse_broadcast("id: a\ntitle: A\nmode: keynote\nspeakers: [{name: \"\xC1\xC1\"}]\n", CommerceConfig{}),
+  EXPECT_THROW(parse_broadcast("{\"id\": \"a\", \"title\": \"Caf\xE9\"}", CommerceConfig{}), ConfigError);
+  EXPECT_THROW(parse_broadcast(R"({"id": "a", "title": "A", "mode": "keynote", "speakers": [{"name": ")"
+                               "\xC1\xC1"
+                               R"("}]})",
+                               CommerceConfig{}),
                ConfigError);
-  EXPECT_EQ(parse_broadcast("id: a\ntitle: Café 咖啡\n", CommerceConfig{}).title, "Café 咖啡");
+  EXPECT_EQ(parse_broadcast(R"({"id": "a", "title": "Café 咖啡"})", CommerceConfig{}).title, "Café 咖啡");
+  EXPECT_THROW(load_config_text("broadcasts:\n  - id: a\n    title: Caf\xE9\n"), ConfigError);
+}
+
+// auth.demo_login names the broadcast whose seller a demo login makes (true: the first); it
+// signs a JWT, so it needs jwt_secret, and it never names a broadcast the config does not have.
+TEST(Config, DemoLoginNamesAConfiguredBroadcastAndNeedsTheJwtSecret) {
+  const std::string broadcasts = "broadcasts:\n  - {id: apples, title: Apples}\n  - {id: pears, title: Pears}\n";
+  const std::string secret = "  jwt_secret: a-jwt-secret-of-at-least-32-characters\n";
+  EXPECT_EQ(load_config_text("auth:\n  demo_login: true\n" + secret + broadcasts).auth.demo_login, "apples");
+  EXPECT_EQ(load_config_text("auth:\n  demo_login: pears\n" + secret + broadcasts).auth.demo_login, "pears");
+  EXPECT_EQ(load_config_text("auth:\n  demo_login: false\n" + secret + broadcasts).auth.demo_login, "");
+  EXPECT_THROW(load_config_text("auth:\n  demo_login: plums\n" + secret + broadcasts), ConfigError);
+  EXPECT_THROW(load_config_text("auth:\n  demo_login: true\n" + broadcasts), ConfigError);
+  EXPECT_THROW(load_config_text("auth:\n  demo_login: true\n" + secret), ConfigError);
+}
+
+// The API's broadcast body is JSON, with JSON's types: a number is not a title, a string is not
+// a number, and YAML's flow syntax (keys that are lists) is not JSON.
+TEST(Config, BroadcastBodyIsStrictJson) {
+  auto refused = [](const std::string& body) {
+    try {
+      parse_broadcast(body, CommerceConfig{});
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused(R"({"id": "a", "title": 12})"), "title must be a string (got a number)");
+  EXPECT_EQ(refused(R"({"id": "a", "title": "A", "source": {"fps": "15"}})"), "source.fps must be a number (got a string)");
+  EXPECT_EQ(refused(R"({"id": "a", "title": "A", "source": {"fps": true}})"), "source.fps must be a number (got a boolean)");
+  EXPECT_EQ(refused(R"({"id": "a", "title": ["A"]})").substr(0, 5), "title");
+  EXPECT_EQ(refused(R"({"id": "a", "title": {"x": 1}})").substr(0, 5), "title");
+  EXPECT_EQ(refused(R"({"id":"x2","title":"t","mode":"keynote","source":{"type":"none"},["k"]:1})"),
+            "the body is not valid JSON");
+  EXPECT_EQ(refused(R"({? ["k"] : 1, "id":"a","title":"t"})"), "the body is not valid JSON");
+  EXPECT_EQ(refused("[1, 2]"), "the body must be a JSON object");
+  EXPECT_EQ(refused(R"({"id": "a", "title": "A", "products": [{"sku": "b", "title": "B", "price_cents": "100"}]})"),
+            "products[0].price_cents must be a number (got a string)");
+  EXPECT_EQ(parse_broadcast(R"({"id": "a", "title": "A", "source": {"fps": 15}})", CommerceConfig{}).source.fps, 15);
+}
+
+// A YAML file with a key that is a list or mapping is a config error, not an exception out of
+// the reader (the same reader takes the API's bodies).
+TEST(Config, AKeyThatIsNotANameIsAConfigError) {
+  EXPECT_THROW(load_config_text("http:\n  ? [a, b]\n  : 1\n"), ConfigError);
+  EXPECT_THROW(load_config_text("broadcasts:\n  - {id: a, title: A, source: {[k]: 1}}\n"), ConfigError);
+  EXPECT_THROW(load_config_text("broadcasts:\n  - {id: a, title: A, mode: keynote, speakers: [{name: n, [k]: 1}]}\n"),
+               ConfigError);
 }

@@ -38,3 +38,26 @@ export async function api(method, path, body) {
 }
 
 export const broadcastPath = (id, rest = '') => `/api/broadcasts/${encodeURIComponent(id)}${rest}`;
+
+// The claims of the sign-in token when it is a JWT (null for the operator's plain seller token).
+// Read only to choose what to ask the server for; the server checks the signature.
+function jwtClaims(value) {
+  const parts = (value ?? '').split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const text = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
+    return JSON.parse(decodeURIComponent(escape(text)));  // the payload is UTF-8
+  } catch {
+    return null;
+  }
+}
+
+// A chat token to act as the broadcast's seller (the studio's chat panel, "Open it as host").
+// Signed in with a seller JWT for this broadcast (a demo login), that token is one already: a
+// seller may only mint roles below its own. The operator's token mints one.
+export async function sellerChatToken(broadcast, name) {
+  const claims = jwtClaims(token);
+  if (claims?.role === 'seller' && (!claims.room || claims.room === broadcast.id)) return token;
+  const answer = await api('POST', broadcastPath(broadcast.id, '/tokens'), { role: 'seller', name });
+  return answer.token;
+}

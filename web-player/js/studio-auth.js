@@ -1,13 +1,13 @@
-// Sign-in with the seller token. The token is checked with a seller-only read that cannot change
-// anything (the orders of a broadcast id that can never exist: 404 means the token was accepted,
-// 401/403 that it was not), then kept for this tab (studio-store.js). A demo server
-// (auth.demo_login) hands its token out: the "Demo login" button shows only when it does.
+// Sign-in with the seller token or a seller JWT. The token is checked with a seller-only read
+// that changes nothing and that a seller of any one broadcast may make (the publish URLs: 200
+// means the token was accepted, 401/403 that it was not), then kept for this tab
+// (studio-store.js). A demo server (auth.demo_login) hands out a seller JWT for its demo
+// broadcast: the "Demo login" button shows only when it does.
 import { t } from './i18n.js';
 import { api, ApiError, setToken } from './studio-api.js';
 import { load, save, TOKEN } from './studio-store.js';
 
-// '~' is not allowed in broadcast ids, so this read touches no real broadcast.
-const CHECK_PATH = '/api/broadcasts/~/orders?limit=1';
+const CHECK_PATH = '/api/ingest';
 
 // A refusal as a string key (and its arguments), so it can be drawn again in another language.
 const refusal = (key, ...args) => Object.assign(new Error(key), { key, args });
@@ -17,15 +17,14 @@ async function check(token) {
   setToken(token);
   try {
     await api('GET', CHECK_PATH);
+    return;  // accepted
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return;  // accepted: the broadcast is unknown
     setToken(null);
+    if (!(e instanceof ApiError)) throw refusal('auth.failed', e.message);
     if (e.status === 401 || (e.status === 403 && /wrong/.test(e.message))) throw refusal('auth.wrong');
     if (e.status === 403) throw refusal('auth.off');
     throw refusal('auth.failed', e.message);
   }
-  setToken(null);
-  throw refusal('auth.failed', t('error.http', 200));  // an answer this server should not give
 }
 
 export class Auth {
@@ -87,7 +86,7 @@ export class Auth {
   async probeDemo() {
     try {
       const answer = await api('POST', '/api/demo-login');
-      this.demoToken = answer.seller_token || null;
+      this.demoToken = answer.token || null;  // a seller JWT for the demo broadcast, not the operator's token
     } catch {
       this.demoToken = null;  // not a demo server: no button
     }

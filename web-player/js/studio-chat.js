@@ -1,5 +1,5 @@
 // The studio's chat panel for the selected broadcast, and its one room socket. The studio joins
-// as the seller with a chat token from POST /api/broadcasts/{id}/tokens, so every line has the
+// as the seller with a seller chat token (studio-api.js sellerChatToken), so every line has the
 // staff menu (delete, pin, mute 5 min, ban) and slow mode is a menu, exactly as a moderator's
 // viewer page (watch.js). Without a token (no auth.jwt_secret) it joins as a guest: read-only,
 // with a note saying why. The same socket brings the shop's live events (stock, products, pins,
@@ -11,7 +11,7 @@ import { ChatView, isStaffRole } from './chat.js';
 import { LineMenu } from './line-menu.js';
 import { SlowMode } from './slow-mode.js';
 import { PinnedBanner } from './chat-pinned.js';
-import { api, broadcastPath } from './studio-api.js';
+import { sellerChatToken } from './studio-api.js';
 
 // A RoomSocket that must not come back (another broadcast was picked, or sign-out).
 function retire(socket) {
@@ -65,9 +65,7 @@ export class StudioChat {
     const id = broadcast.id;
     let token = null;
     try {
-      const answer = await api('POST', broadcastPath(id, '/tokens'),
-        { role: 'seller', name: (broadcast.seller || t('chat.sellerName')).slice(0, 32) });
-      token = answer.token;
+      token = await sellerChatToken(broadcast, (broadcast.seller || t('chat.sellerName')).slice(0, 32));
     } catch (e) {
       this.setReadOnly(e.message);  // e.g. "tokens are off: set auth.jwt_secret"
     }

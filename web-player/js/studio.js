@@ -13,7 +13,7 @@ import { Deals } from './studio-deals.js';
 import { Dashboard } from './studio-dashboard.js';
 import { StudioChat } from './studio-chat.js';
 import { Embed } from './studio-embed.js';
-import { api, broadcastPath } from './studio-api.js';
+import { sellerChatToken } from './studio-api.js';
 import { toast } from './toast.js';
 
 const $ = (id) => document.getElementById(id);
@@ -100,7 +100,7 @@ $('host-link').addEventListener('click', async () => {
   if (!b) return;
   const tab = window.open('', '_blank');  // now, while the click still counts as the user's
   try {
-    const { token } = await api('POST', broadcastPath(b.id, '/tokens'), { role: 'seller', name: b.seller || b.title });
+    const token = await sellerChatToken(b, (b.seller || b.title).slice(0, 64));
     tab.location = `${$('watch-link').getAttribute('href')}#token=${encodeURIComponent(token)}`;
   } catch (e) {
     tab?.close();

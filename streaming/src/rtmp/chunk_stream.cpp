@@ -73,8 +73,15 @@ int ChunkReader::parse_one(std::vector<Message>& out) {
     if (fmt != 0) return error("chunk stream " + std::to_string(csid) + " starts without a full header");
     if (streams_.size() >= limits_.max_chunk_streams) return error("too many chunk streams");
   }
-  // Work on a copy; it is committed only when the whole chunk is here.
-  StreamState s = it == streams_.end() ? StreamState{} : it->second;
+  // Work on a copy of the header state; it is committed only when the whole chunk is here. The
+  // message's bytes so far stay where they are: copying them per chunk made one 8 MB message
+  // cost gigabytes of copying.
+  StreamState s;
+  size_t have = 0;
+  if (it != streams_.end()) {
+    have = it->second.partial.size();
+    s = it->second.header_only();
+  }
   const char* h = p + n;
   uint32_t ts_field = 0;
   if (fmt <= 2) ts_field = be24(h);
@@ -92,7 +99,7 @@ int ChunkReader::parse_one(std::vector<Message>& out) {
     const uint32_t ext = be32(p + n);
     // On a type 3 chunk the repeated extended timestamp is optional: some writers omit it. It
     // is taken as present when it equals the one we know.
-    if (fmt == 3 && !s.partial.empty() && ext != s.delta) {
+    if (fmt == 3 && have > 0 && ext != s.delta) {
       extended = false;
     } else {
       ts_value = ext;
@@ -100,12 +107,17 @@ int ChunkReader::parse_one(std::vector<Message>& out) {
     }
   }
 
-  const bool starts_message = s.partial.empty();
+  const bool starts_message = have == 0;
   if (!starts_message && fmt != 3) return error("new message header in the middle of a message");
   if (s.length > limits_.max_message_bytes) {
     return error("message of " + std::to_string(s.length) + " bytes is over the limit");
   }
-  const size_t want = std::min<size_t>(chunk_size_, s.length - s.partial.size());
+  if (s.length < have) return error("message shorter than what was sent of it");
+  const size_t want = std::min<size_t>(chunk_size_, s.length - have);
+  // Many chunk streams each holding part of a large message: bounded in all, not only each.
+  if (partial_bytes_ + want > limits_.max_partial_bytes) {
+    return error("more than " + std::to_string(limits_.max_partial_bytes) + " bytes of unfinished messages");
+  }
   if (avail < n + want) return 0;
 
   if (starts_message) {
@@ -121,13 +133,17 @@ int ChunkReader::parse_one(std::vector<Message>& out) {
     if (fmt <= 2) s.extended = extended;
   }
   s.has_header = true;
-  s.partial.append(p + n, want);
+  StreamState& slot = streams_[csid];
+  std::string partial = std::move(slot.partial);
+  slot = std::move(s);
+  partial.append(p + n, want);
+  partial_bytes_ += want;
   n += want;
   pos_ += n;
 
-  if (s.partial.size() == s.length) {
-    Message m{s.type, s.stream_id, s.timestamp, std::move(s.partial)};
-    s.partial.clear();
+  if (partial.size() == slot.length) {
+    partial_bytes_ -= partial.size();
+    Message m{slot.type, slot.stream_id, slot.timestamp, std::move(partial)};
     if (m.type == kSetChunkSize) {
       if (m.payload.size() < 4) return error("short set chunk size");
       const uint32_t size = be32(m.payload.data()) & 0x7fffffff;
@@ -137,12 +153,16 @@ int ChunkReader::parse_one(std::vector<Message>& out) {
       chunk_size_ = size;
     } else if (m.type == kAbort) {
       if (m.payload.size() >= 4) {
-        if (auto a = streams_.find(be32(m.payload.data())); a != streams_.end()) a->second.partial.clear();
+        if (auto a = streams_.find(be32(m.payload.data())); a != streams_.end()) {
+          partial_bytes_ -= a->second.partial.size();
+          a->second.partial.clear();
+        }
       }
     }
     out.push_back(std::move(m));
+  } else {
+    slot.partial = std::move(partial);
   }
-  streams_[csid] = std::move(s);
   return 1;
 }
 

@@ -38,6 +38,8 @@ struct ChunkLimits {
   uint32_t max_message_bytes = 8u << 20;  // a 1080p keyframe at high bitrate is 1-2 MB
   uint32_t max_chunk_size = 1u << 20;
   size_t max_chunk_streams = 64;
+  // Unfinished messages over all chunk streams together.
+  size_t max_partial_bytes = 16u << 20;
 };
 
 class ChunkReader {
@@ -60,6 +62,10 @@ class ChunkReader {
     uint32_t stream_id = 0;
     bool extended = false;
     std::string partial;
+    StreamState header_only() const {
+      StreamState s{has_header, timestamp, delta, length, type, stream_id, extended, {}};
+      return s;
+    }
   };
   // Parses one chunk at pos_; 1 = parsed, 0 = need more bytes, -1 = error.
   int parse_one(std::vector<Message>& out);
@@ -70,6 +76,7 @@ class ChunkReader {
   size_t pos_ = 0;
   uint32_t chunk_size_ = 128;
   std::map<uint32_t, StreamState> streams_;
+  size_t partial_bytes_ = 0;  // the sum of every stream's partial
   std::string error_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "livegate/common/redis_client.h"
@@ -21,6 +22,10 @@ struct ChatUser {
   // Sellers and moderators: may moderate, are never muted by slow mode or bans.
   bool staff() const { return role == "seller" || role == "moderator" || role == "admin"; }
 };
+
+// Guests' ids are "g-" and a hash of their browser's secret (hub_welcome.cpp); nobody else's
+// may look like one, or a token could make a guest staff or pass for one.
+inline bool is_guest_id(std::string_view id) { return id.starts_with("g-"); }
 
 struct ChatStoreLimits {
   size_t history_maxlen = 10000;  // stream trimmed to about this many lines

@@ -42,6 +42,11 @@ struct BuyResult {
   std::string error_code;
   std::string message;
   int64_t detail = 0;      // bad_qty: max per order; limit_reached: units left; not started: ms
+  // duplicate: what the original order bought ("" / 0 when its record is gone). A key reused
+  // for another sku or qty gets the original's receipt, not one that looks like the new click's.
+  std::string original_sku;
+  int64_t original_qty = 0;
+  std::string original_deal;
 };
 
 // The result label of livegate_orders_total: ok | duplicate | sold_out | limit (the buyer's

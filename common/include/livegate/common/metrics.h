@@ -11,6 +11,7 @@
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
 #include <array>
@@ -64,6 +65,7 @@ class Metrics {
   void count_http(int status);
 
  private:
+  static prometheus::MetricFamily handler_exceptions_family();
   static constexpr std::array<std::string_view, 6> kOrderResults = {"ok",    "duplicate", "sold_out",
                                                                     "limit", "invalid",   "failed"};
   std::array<prometheus::Counter*, kOrderResults.size()> order_counters_{};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace livegate::server {
 
@@ -33,6 +34,11 @@ std::optional<TokenClaims> decode_token(const std::string& secret, const std::st
 
 // viewer | moderator | seller | admin. Admins run the whole node (every room, REST included).
 bool valid_role(const std::string& role);
+
+// The roles in rank order: a token may mint only roles below its own.
+enum class Role { viewer, moderator, seller, admin };
+std::optional<Role> role_of(std::string_view name);
+std::string_view role_name(Role role);
 
 // Seconds since the epoch, for exp.
 int64_t unix_seconds();

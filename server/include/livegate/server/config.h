@@ -44,9 +44,11 @@ struct AuthConfig {
   // is an anonymous guest and nobody can moderate. Every node sharing a Redis needs the same.
   std::string jwt_secret;
   int token_ttl_seconds = 12 * 3600;  // lifetime of tokens from POST /api/broadcasts/{id}/tokens
-  // POST /api/demo-login hands the seller token to anyone who asks, so a demo's studio opens
-  // with one click. Never on a server that sells for real.
-  bool demo_login = false;
+  // The broadcast whose seller POST /api/demo-login makes anyone who asks (a seller JWT for
+  // that broadcast, demo_login_ttl_seconds long), so a demo's studio opens with one click.
+  // "" = off; `true` in the file names the first broadcast. Never on a server that sells for real.
+  std::string demo_login;
+  int demo_login_ttl_seconds = 3600;
   // Viewers without a token: "chat" (guests chat under a generated name), "read_only" (they
   // watch and read; chat, ask, vote and buy answer login_required) or "off" (a hello without a
   // valid token is refused, close 4401).

@@ -4,6 +4,7 @@
 // upgrades go to the protocols given (the chat hub), whatever subprotocol the browser asks for.
 
 #include <libwebsockets.h>
+#include <nlohmann/json.hpp>
 #include <uv.h>
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/json_fields.h"
 #include "livegate/server/config.h"
 
 namespace livegate::server {
@@ -42,7 +44,12 @@ using Respond = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(const HttpRequest&, Respond)>;
 
 HttpResponse json_response(int status, const std::string& json_body);
+// The same from a JSON value; bytes that are not UTF-8 (from Redis, from a client) become U+FFFD
+// rather than throwing out of dump().
+HttpResponse json_response(int status, const nlohmann::json& body);
 HttpResponse json_error(int status, const std::string& message);
+// 400 {"error": "role must be a string (got an integer)", "field": "role"} from a typed read.
+HttpResponse json_field_error(const JsonFields& fields);
 
 class UvGlibSource;
 
@@ -60,14 +67,19 @@ class HttpServer {
   int port() const { return port_; }
 
  private:
+  class Answer;
   struct Pending {
     lws* wsi = nullptr;
+    std::string request_id;  // in the x-request-id header of the answer and in the log
     bool in_callback = false;
     std::unique_ptr<HttpResponse> response;
     HttpRequest request;  // kept while a body arrives
     bool body_too_large = false;
   };
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  static int on_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  void answer(uint64_t id, HttpResponse response);  // a handler's answer, now or later
+  std::string next_request_id();
   int on_request(lws* wsi, uint64_t* session);
   int dispatch(lws* wsi, uint64_t id);
   int deliver(lws* wsi, const HttpResponse& r);
@@ -86,6 +98,7 @@ class HttpServer {
   std::unique_ptr<UvGlibSource> uv_source_;
   int port_ = 0;
   uint64_t next_id_ = 1;
+  std::string request_id_prefix_;  // random per process, so ids from several nodes do not collide
   std::map<uint64_t, Pending> pending_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

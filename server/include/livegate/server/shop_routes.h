@@ -26,6 +26,7 @@
 #include "livegate/server/broadcasts.h"
 #include "livegate/server/config.h"
 #include "livegate/server/http_server.h"
+#include "livegate/server/router.h"
 
 namespace livegate::server {
 
@@ -39,9 +40,8 @@ struct ShopDeps {
   const Config& config;
 };
 
-// True when the URL is the shop's (then it has answered); false: not a shop URL.
-bool route_shop_request(const ShopDeps& deps, const HttpRequest& request,
-                        const std::vector<std::string_view>& parts, Respond& respond);
+// The routes above, on the router; deps must outlive it.
+void add_shop_routes(Router& router, const ShopDeps& deps);
 
 // The media time a pin made now belongs to: the program date-time of the live edge, which is
 // this node's wall clock (segments are stamped with it, see streaming/broadcast_pipeline).

@@ -93,6 +93,7 @@ class BroadcastPipeline {
 
  private:
   static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer self);
+  void handle_bus_message(GstMessage* message);  // on_bus_message's work (guarded)
   void on_fragment_message(GstMessage* message);
   bool attach_segmenter(size_t rendition, std::string* error);
   void watch_raw_video();

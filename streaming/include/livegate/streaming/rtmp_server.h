@@ -54,6 +54,8 @@ class RtmpServer {
   struct Connection;
   static gboolean on_accept(gint fd, GIOCondition condition, gpointer self);
   static gboolean on_io(gint fd, GIOCondition condition, gpointer data);
+  void accept_all();                                         // on_accept's work (guarded)
+  gboolean serve_io(Connection& c, GIOCondition condition);  // on_io's work (guarded)
   void close_connection(uint64_t id, const std::string& why);
   bool flush(Connection& c);
 

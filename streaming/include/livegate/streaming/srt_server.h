@@ -62,6 +62,8 @@ class SrtServer {
  private:
   static int on_listen(void* self, int socket, int hsversion, const ::sockaddr* peer,
                        const char* streamid);
+  static int check_caller(void* self, int socket, int hsversion, const ::sockaddr* peer,
+                          const char* streamid);  // on_listen's work (guarded)
   void run();
   void post_ended(uint64_t id, std::string why);
 

@@ -60,7 +60,9 @@ class WhipSession {
   static void on_gathering_state(GObject* webrtc, GParamSpec*, gpointer self);
   static void on_connection_state(GObject* webrtc, GParamSpec*, gpointer self);
   static GstFlowReturn on_sample(GstElement* sink, gpointer self);
+  static GstFlowReturn take_sample(GstElement* sink, gpointer self);  // on_sample's work (guarded)
   static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer self);
+  void handle_bus_message(GstMessage* message);  // on_bus_message's work (guarded)
   void maybe_answer();
   void post_ended(std::string why);
 
