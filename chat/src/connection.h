@@ -17,8 +17,8 @@ struct Hub::Connection {
       : frames(limits.frames_per_second, limits.frames_burst),
         errors(limits.errors_per_minute / 60.0, limits.errors_per_minute) {}
 
-  uint64_t id = 0;
-  lws* wsi = nullptr;
+  uint64_t id = 0;         // the socket's
+  WebSocket* socket = nullptr;  // valid until Hub::closed
   std::string room;
   std::string ip;
   ChatUser user;
@@ -32,13 +32,9 @@ struct Hub::Connection {
   // Until a batch brings a newer one, lines at or before it are left out of what it is sent: this
   // node's pub/sub may lag behind the node it came from, which sent those lines already.
   std::optional<StreamId> chat_floor;
-  std::deque<FramePtr> queue;
-  size_t queued_bytes = 0;
-  std::string rx;           // message being assembled from fragments
-  bool rx_discard = false;  // the current message is over the limit: drop the rest of it
   TokenBucket frames;       // every client message; empty: the connection floods
   TokenBucket errors;       // error frames earned; empty: the connection floods
-  std::optional<std::pair<int, std::string>> close_when_drained;
+  std::optional<std::pair<int, std::string>> close_when_drained;  // closing with this code
 };
 
 }  // namespace livegate::chat

@@ -3,7 +3,6 @@
 #include <glib.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "connection.h"
 #include "livegate/common/guard.h"
@@ -15,9 +14,6 @@
 namespace livegate::chat {
 
 namespace {
-
-constexpr const char* kProtocolName = "livegate-chat";
-constexpr size_t kMaxFramesPerWriteable = 16;
 
 std::string room_from_uri(std::string_view uri) {
   constexpr std::string_view prefix = "/ws/";
@@ -49,16 +45,6 @@ Hub::~Hub() {
     services_.chat.unsubscribe(id);
     services_.presence.leave(id);  // the other nodes stop counting ours at once
   }
-}
-
-lws_protocols Hub::protocol() {
-  lws_protocols p{};
-  p.name = kProtocolName;
-  p.callback = &Hub::callback;
-  p.per_session_data_size = sizeof(uint64_t);
-  p.rx_buffer_size = 4096;
-  p.user = this;
-  return p;
 }
 
 void Hub::open_room(const std::string& room) {
@@ -112,50 +98,16 @@ Hub::Connection* Hub::find(uint64_t id) {
   return it == connections_.end() ? nullptr : it->second.get();
 }
 
-int Hub::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
-  const lws_protocols* proto = lws_get_protocol(wsi);
-  auto* self = proto ? static_cast<Hub*>(proto->user) : nullptr;
-  auto* session = static_cast<uint64_t*>(user);
-  if (!self || !session) return 0;
-  // The exception boundary (guard.h): lws is C, nothing may unwind through it.
-  switch (reason) {
-    case LWS_CALLBACK_ESTABLISHED:
-      return guarded_or(Boundary::websocket, "a WebSocket opening", -1,
-                        [&] { return self->on_established(wsi, session); });
-    case LWS_CALLBACK_RECEIVE:
-      if (Connection* c = self->find(*session)) {
-        return guarded_or(Boundary::websocket, "a WebSocket read", -1, [&] { return self->on_receive(*c, in, len); });
-      }
-      return -1;
-    case LWS_CALLBACK_SERVER_WRITEABLE:
-      if (Connection* c = self->find(*session)) {
-        return guarded_or(Boundary::websocket, "a WebSocket write", -1, [&] { return self->on_writeable(*c); });
-      }
-      return -1;
-    case LWS_CALLBACK_CLOSED:
-      guarded(Boundary::websocket, "a WebSocket closing", [&] { self->on_closed(*session); });
-      return 0;
-    default:
-      return 0;
-  }
-}
-
-int Hub::on_established(lws* wsi, uint64_t* session) {
-  char uri[256] = {};
-  lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
-  char ip[64] = {};
-  lws_get_peer_simple(wsi, ip, sizeof(ip));
+void Hub::opened(WebSocket& socket) {
   auto conn = std::make_unique<Connection>(limits_);
-  conn->id = next_id_++;
-  conn->wsi = wsi;
-  conn->room = room_from_uri(uri);
-  conn->ip = ip;
-  *session = conn->id;
+  conn->id = socket.id();
+  conn->socket = &socket;
+  conn->room = room_from_uri(socket.path());
+  conn->ip = socket.peer();
   Connection& c = *conn;
   connections_.emplace(c.id, std::move(conn));
   if (metrics_) metrics_->ws_connections.Set(static_cast<double>(connections_.size()));
   admit(c);
-  return 0;
 }
 
 // Refusals happen after the upgrade, with an error frame and a close code, so a browser can
@@ -198,7 +150,8 @@ bool Hub::admit(Connection& c) {
   return true;
 }
 
-void Hub::on_closed(uint64_t id) {
+void Hub::closed(WebSocket& socket) {
+  const uint64_t id = socket.id();
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   Connection& c = *it->second;
@@ -225,44 +178,23 @@ void Hub::leave_user(Connection& c) {
   if (it->second.connections.empty()) users_.erase(it);
 }
 
-int Hub::on_receive(Connection& c, const void* in, size_t len) {
-  if (c.close_when_drained) return 0;  // already on its way out: ignore what else it sends
-  if (lws_is_first_fragment(c.wsi)) {
-    c.rx.clear();
-    c.rx_discard = false;
+void Hub::message(WebSocket& socket, std::string_view data, bool binary) {
+  Connection* found = find(socket.id());
+  if (!found) return;
+  Connection& c = *found;
+  if (c.close_when_drained) return;  // already on its way out: ignore what else it sends
+  if (binary) return send_error(c, {"bad_frame", "send JSON text frames", {}});
+  if (data.size() > limits_.max_frame_bytes) {
+    return send_error(c, {"too_large", "the frame is larger than " + std::to_string(limits_.max_frame_bytes) + " bytes", {}});
   }
-  if (lws_frame_is_binary(c.wsi)) {
-    if (lws_is_final_fragment(c.wsi)) send_error(c, {"bad_frame", "send JSON text frames", {}});
-    c.rx_discard = true;
-    return 0;
-  }
-  if (!c.rx_discard) {
-    if (c.rx.size() + len > limits_.max_frame_bytes) {
-      c.rx_discard = true;
-      c.rx.clear();
-      send_error(c, {"too_large", "the frame is larger than " +
-                                      std::to_string(limits_.max_frame_bytes) + " bytes",
-                     {}});
-    } else {
-      c.rx.append(static_cast<const char*>(in), len);
+  if (metrics_) metrics_->chat_messages_in.Increment();
+  // A message that fails inside livegate gets an error frame; the viewer stays connected.
+  const uint64_t id = c.id;
+  if (!guarded(Boundary::websocket, "a message in room " + c.room, [&] { handle_frame(c, data); })) {
+    if (Connection* still = find(id)) {
+      send_error(*still, {"internal", "the server failed on this message and did not act on it", {}});
     }
   }
-  const bool complete = lws_is_final_fragment(c.wsi) && !lws_remaining_packet_payload(c.wsi);
-  if (complete && !c.rx_discard) {
-    if (metrics_) metrics_->chat_messages_in.Increment();
-    std::string text = std::move(c.rx);
-    c.rx.clear();
-    // A message that fails inside livegate gets an error frame; the viewer stays connected.
-    const uint64_t id = c.id;
-    const bool handled = guarded(Boundary::websocket, "a message in room " + c.room + " from " + c.user.id,
-                                 [&] { handle_frame(c, text); });
-    if (!handled) {
-      if (Connection* still = find(id)) {
-        send_error(*still, {"internal", "the server failed on this message and did not act on it", {}});
-      }
-    }
-  }
-  return 0;
 }
 
 void Hub::handle_frame(Connection& c, std::string_view text) {
@@ -307,27 +239,26 @@ void Hub::handle_frame(Connection& c, std::string_view text) {
 void Hub::send(Connection& c, std::string_view payload) {
   FramePtr frame = make_frame(payload);
   if (over_queue_limit(c, frame->size())) {
-    // The frame is dropped, and on the way to 4008 so is everything still queued.
-    if (metrics_) metrics_->chat_send_queue_drops.Increment(c.close_when_drained ? 1.0 : 1.0 + c.queue.size());
+    // The frame is dropped, and on the way to 4008 so is everything not yet written.
+    if (metrics_) metrics_->chat_send_queue_drops.Increment();
     if (!c.close_when_drained) {
       log("chat")->warn("room {}: closing slow viewer {} ({} bytes queued)", c.room, c.user.id,
-                        c.queued_bytes);
+                        c.socket->queued_bytes());
       if (metrics_) metrics_->chat_slow_consumers.Increment();
-      c.queue.clear();
-      c.queued_bytes = 0;
-      close_after_drain(c, kCloseSlowConsumer, "slow consumer");
+      c.close_when_drained = std::make_pair(kCloseSlowConsumer, std::string("slow consumer"));
+      c.socket->close(kCloseSlowConsumer, "slow consumer", /*discard_queued=*/true);
     }
     return;
   }
-  c.queued_bytes += frame->size();
-  c.queue.push_back(std::move(frame));
-  lws_callback_on_writable(c.wsi);
+  if (metrics_) metrics_->chat_frames_out.Increment();
+  c.socket->send(std::move(frame));
 }
 
 // A frame may always go into an empty queue, however large (a busy room's batch can pass the
 // limit on its own); a viewer is slow when frames pile up behind one not yet written.
 bool Hub::over_queue_limit(const Connection& c, size_t frame_bytes) const {
-  return c.queued_bytes > 0 && c.queued_bytes + frame_bytes > limits_.max_send_queue_bytes;
+  const size_t queued = c.socket->queued_bytes();
+  return queued > 0 && queued + frame_bytes > limits_.max_send_queue_bytes;
 }
 
 void Hub::send_error(Connection& c, const ProtocolError& e) {
@@ -342,39 +273,8 @@ void Hub::send_error(Connection& c, const ProtocolError& e) {
 
 void Hub::close_after_drain(Connection& c, int code, std::string reason) {
   if (c.close_when_drained) return;
-  c.close_when_drained = std::make_pair(code, std::move(reason));
-  lws_callback_on_writable(c.wsi);
-}
-
-int Hub::on_writeable(Connection& c) {
-  for (size_t n = 0; n < kMaxFramesPerWriteable && !c.queue.empty(); ++n) {
-    FramePtr frame = std::move(c.queue.front());
-    c.queue.pop_front();
-    c.queued_bytes -= frame->size();
-    if (lws_write(c.wsi, frame->payload(), frame->size(), LWS_WRITE_TEXT) <
-        static_cast<int>(frame->size())) {
-      return -1;
-    }
-    if (metrics_) metrics_->chat_frames_out.Increment();
-    if (lws_send_pipe_choked(c.wsi)) break;
-  }
-  if (!c.queue.empty()) {
-    lws_callback_on_writable(c.wsi);
-  } else if (c.close_when_drained) {
-    // The close frame is written here rather than left to lws_close_reason(): on the libuv
-    // event loop lws 4.1 frees the connection without sending it, and a client must see 4008 or
-    // 4403 to know whether to reconnect.
-    const auto& [code, reason] = *c.close_when_drained;
-    unsigned char frame[LWS_PRE + 125];
-    unsigned char* payload = frame + LWS_PRE;
-    const size_t reason_len = std::min<size_t>(reason.size(), 123);
-    payload[0] = static_cast<unsigned char>((code >> 8) & 0xff);
-    payload[1] = static_cast<unsigned char>(code & 0xff);
-    std::memcpy(payload + 2, reason.data(), reason_len);
-    lws_write(c.wsi, payload, 2 + reason_len, static_cast<lws_write_protocol>(4));  // 4: close (lws-write.h keeps the name private)
-    return -1;
-  }
-  return 0;
+  c.close_when_drained = std::make_pair(code, reason);
+  c.socket->close(code, reason);  // after what is queued: the error frame that says why
 }
 
 void Hub::publish_local(const std::string& room, std::string event_json) {
@@ -471,12 +371,11 @@ void Hub::flush(const std::string& room) {
       }
     }
     if (over_queue_limit(*c, batch.frame->size())) {
-      send(*c, batch.frame->text());  // takes the slow-consumer path
+      send(*c, batch.frame->payload());  // takes the slow-consumer path
       continue;
     }
-    c->queued_bytes += batch.frame->size();
-    c->queue.push_back(batch.frame);
-    lws_callback_on_writable(c->wsi);
+    if (metrics_) metrics_->chat_frames_out.Increment();
+    c->socket->send(batch.frame);
   }
 }
 

@@ -1,14 +1,6 @@
 #include "room.h"
 
-#include <libwebsockets.h>
-
 namespace livegate::chat {
-
-Frame::Frame(std::string_view payload) : buf_(headroom() + payload.size()) {
-  std::copy(payload.begin(), payload.end(), buf_.begin() + static_cast<long>(headroom()));
-}
-
-size_t Frame::headroom() { return LWS_PRE; }
 
 std::string batch_payload(const std::vector<RoomEvent>& events) {
   size_t total = 32;

@@ -1,10 +1,10 @@
 #include "livegate/common/guard.h"
 
 #include <atomic>
-#include <chrono>
 #include <mutex>
 
 #include "livegate/common/log.h"
+#include "livegate/common/log_budget.h"
 
 namespace livegate {
 
@@ -13,16 +13,11 @@ namespace {
 constexpr size_t kBoundaries = kBoundaryNames.size();
 std::array<std::atomic<uint64_t>, kBoundaries> g_caught{};
 
-// At most kLogsPerMinute full reports per boundary and minute; the rest are summed into the
-// next report. Media callbacks run on GStreamer's threads, hence the mutex.
-constexpr int kLogsPerMinute = 20;
-struct LogBudget {
-  std::chrono::steady_clock::time_point window_start{};
-  int logged = 0;
-  uint64_t suppressed = 0;
-};
+// At most 20 full reports per boundary and minute; the rest are summed into the next report.
+// Media callbacks run on GStreamer's threads, hence the mutex.
 std::mutex g_budget_mutex;
-std::array<LogBudget, kBoundaries> g_budgets{};
+std::array<LogBudget, kBoundaries> g_budgets = {LogBudget(20), LogBudget(20), LogBudget(20), LogBudget(20),
+                                                LogBudget(20), LogBudget(20), LogBudget(20)};
 
 void append_chain(std::string& out, const std::exception_ptr& e, int depth) {
   if (depth > 8) return;  // a nesting loop nobody writes, but bounded all the same
@@ -57,18 +52,7 @@ std::string report_exception(Boundary where, std::string_view context, const std
     uint64_t suppressed = 0;
     {
       std::lock_guard lock(g_budget_mutex);
-      LogBudget& b = g_budgets[index];
-      const auto now = std::chrono::steady_clock::now();
-      if (now - b.window_start >= std::chrono::minutes(1)) {
-        b.window_start = now;
-        b.logged = 0;
-      }
-      if (b.logged >= kLogsPerMinute) {
-        ++b.suppressed;
-        return what;
-      }
-      ++b.logged;
-      suppressed = std::exchange(b.suppressed, 0);
+      if (!g_budgets[index].take(&suppressed)) return what;
     }
     log(std::string(kBoundaryNames[index]))
         ->error("internal error in {}: {}{}", context, what,

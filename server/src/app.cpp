@@ -206,7 +206,7 @@ int run_app(const Config& config) {
         if (!routes) return respond(json_error(503, "livegate is starting"));
         routes->handle(request, std::move(respond));
       },
-      {hub.protocol()});
+      &hub, &metrics);
   std::string error;
   if (!http.start(&error)) {
     log("http")->critical("{}", error);

@@ -352,6 +352,12 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
     s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
     s.read_range<size_t>("max_header_bytes", c.http.max_header_bytes, 1024, 65535);
+    s.read_range<size_t>("max_header_fields", c.http.max_header_fields, 8, 1000);
+    s.read_range("header_timeout_ms", c.http.header_timeout_ms, 100, 600'000);
+    s.read_range("body_timeout_ms", c.http.body_timeout_ms, 100, 3'600'000);
+    s.read_range("keepalive_timeout_ms", c.http.keepalive_timeout_ms, 100, 3'600'000);
+    s.read_range("send_timeout_ms", c.http.send_timeout_ms, 100, 3'600'000);
+    s.read_range<size_t>("max_websocket_message_bytes", c.http.max_websocket_message_bytes, 1024, 16u << 20);
     s.read("cors_origins", c.http.cors_origins);
     s.read("embed_origins", c.http.embed_origins);
     for (const char* key : {"cors_origins", "embed_origins"}) {

@@ -103,6 +103,12 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.auth.demo_login_ttl_seconds, code.auth.demo_login_ttl_seconds);
   EXPECT_EQ(file.auth.anonymous, code.auth.anonymous);
   EXPECT_EQ(file.http.max_header_bytes, code.http.max_header_bytes);
+  EXPECT_EQ(file.http.max_header_fields, code.http.max_header_fields);
+  EXPECT_EQ(file.http.header_timeout_ms, code.http.header_timeout_ms);
+  EXPECT_EQ(file.http.body_timeout_ms, code.http.body_timeout_ms);
+  EXPECT_EQ(file.http.keepalive_timeout_ms, code.http.keepalive_timeout_ms);
+  EXPECT_EQ(file.http.send_timeout_ms, code.http.send_timeout_ms);
+  EXPECT_EQ(file.http.max_websocket_message_bytes, code.http.max_websocket_message_bytes);
   EXPECT_EQ(file.http.cors_origins, code.http.cors_origins);
   EXPECT_EQ(file.http.embed_origins, code.http.embed_origins);
   EXPECT_EQ(file.media.max_broadcasts, code.media.max_broadcasts);

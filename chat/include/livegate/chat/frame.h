@@ -1,31 +1,12 @@
 #pragma once
-// A WebSocket text frame built once and written to many connections. It carries the headroom
-// libwebsockets needs in front of the payload (LWS_PRE), so fan-out never copies the payload.
+// A room's frames are built once and written to every member as the same bytes (WsFrame).
 
-#include <memory>
-#include <string_view>
-#include <vector>
+#include "livegate/common/websocket.h"
 
 namespace livegate::chat {
 
-class Frame {
- public:
-  explicit Frame(std::string_view payload);
-  // Writable because lws_write puts the WebSocket header into the headroom; that is safe to
-  // share since every write happens on the loop thread and completes (or is copied) at once.
-  unsigned char* payload() { return buf_.data() + headroom(); }
-  size_t size() const { return buf_.size() - headroom(); }
-  std::string_view text() const {
-    return {reinterpret_cast<const char*>(buf_.data() + headroom()), size()};
-  }
-  static size_t headroom();
+using FramePtr = WsFramePtr;
 
- private:
-  std::vector<unsigned char> buf_;
-};
-
-using FramePtr = std::shared_ptr<Frame>;
-
-inline FramePtr make_frame(std::string_view payload) { return std::make_shared<Frame>(payload); }
+inline FramePtr make_frame(std::string_view payload) { return make_ws_frame(payload); }
 
 }  // namespace livegate::chat

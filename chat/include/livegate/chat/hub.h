@@ -6,7 +6,6 @@
 // slowing the room. Every limit is in HubLimits (from config); breaking one gets an error frame,
 // and a connection that floods is closed.
 
-#include <libwebsockets.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -26,6 +25,7 @@
 #include "livegate/chat/token_bucket.h"
 #include "livegate/chat/word_filter.h"
 #include "livegate/common/event_loop.h"
+#include "livegate/common/websocket.h"
 
 namespace livegate {
 class Metrics;
@@ -117,17 +117,20 @@ struct HubServices {
   Presence& presence;
 };
 
-class Hub {
+// The server hands it every WebSocket upgrade (WebSocketHandler); it checks the path (/ws/{room}).
+class Hub final : public WebSocketHandler {
  public:
   // metrics: connections, rooms, frames, batches, drops; null counts nothing.
   Hub(EventLoop& loop, HubServices services, HubLimits limits, HubHandlers handlers,
       Metrics* metrics = nullptr);
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
-  ~Hub();
+  ~Hub() override;
 
-  // The libwebsockets protocol entry for this hub (name "livegate-chat").
-  lws_protocols protocol();
+  // WebSocketHandler: a viewer connects, sends a message, goes.
+  void opened(WebSocket& socket) override;
+  void message(WebSocket& socket, std::string_view data, bool binary) override;
+  void closed(WebSocket& socket) override;
 
   // Rooms exist for live broadcasts only; a connection to another id is refused with 4404.
   void open_room(const std::string& room);
@@ -163,11 +166,6 @@ class Hub {
     TokenBucket buys;
   };
 
-  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
-  int on_established(lws* wsi, uint64_t* session);
-  int on_receive(Connection& c, const void* in, size_t len);
-  int on_writeable(Connection& c);
-  void on_closed(uint64_t id);
   bool admit(Connection& c);
 
   // Dispatch (hub.cpp) and one handler per message kind (hub_welcome.cpp, hub_messages.cpp).
@@ -218,7 +216,6 @@ class Hub {
   HubLimits limits_;
   HubHandlers handlers_;
   WordFilter filter_;
-  uint64_t next_id_ = 1;
   std::map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Room>> rooms_;
   std::unordered_map<std::string, UserState> users_;

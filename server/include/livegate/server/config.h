@@ -23,8 +23,19 @@ struct HttpConfig {
   std::string hls_js = "node_modules/hls.js/dist/hls.light.min.js";
   size_t max_connections = 20000;
   size_t max_body_bytes = 65536;  // REST request bodies; larger ones get 413
-  // Request line + headers (lws max_http_header_data); a larger request gets 431 or is closed.
+  // Request line + header fields: past it 431 (414 when the request line alone is longer).
   size_t max_header_bytes = 8192;
+  size_t max_header_fields = 100;
+  // The front door's clocks: a head must be whole this long after its first byte, a body this
+  // long after its head (408 otherwise); an idle kept-alive connection is closed after
+  // keepalive_timeout_ms; an answer the client takes nothing of for send_timeout_ms is dropped.
+  int header_timeout_ms = 10000;
+  int body_timeout_ms = 20000;
+  int keepalive_timeout_ms = 15000;
+  int send_timeout_ms = 30000;
+  // A WebSocket message larger than this closes the socket with 1009 (the chat's own, smaller
+  // chat.max_frame_bytes answers an error frame and keeps the socket).
+  size_t max_websocket_message_bytes = 65536;
   // Origins (https://shop.example) whose pages may call the REST API; empty: same origin only.
   // The public GETs (broadcast list and summaries, products, pins, deals) and /embed.js are
   // readable from anywhere.

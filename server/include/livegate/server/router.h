@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "livegate/server/http_server.h"
+#include "livegate/server/http_message.h"
 
 namespace livegate::server {
 
