@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "livegate/chat/utf8.h"
+#include "livegate/common/json_fields.h"
 #include "livegate/common/people_text.h"
 #include "livegate/common/shop_ids.h"
 #include "livegate/common/stream_id.h"
@@ -18,14 +19,8 @@ ProtocolError err(std::string code, std::string message, std::string key = {}) {
   return ProtocolError{std::move(code), std::move(message), std::move(key)};
 }
 
-// Reads an optional string field; a present field of another type is an error.
-std::optional<ProtocolError> optional_string(const json& j, const char* field, std::string& out) {
-  auto it = j.find(field);
-  if (it == j.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) return err("bad_field", std::string(field) + " must be a string");
-  out = it->get<std::string>();
-  return std::nullopt;
-}
+// A field of the wrong type, as the client hears it.
+ProtocolError field_error(const JsonFields& f, std::string key = {}) { return err("bad_field", f.error(), std::move(key)); }
 
 bool valid_key(std::string_view key) {
   return key.size() >= 8 && key.size() <= 64 &&
@@ -37,10 +32,12 @@ bool valid_key(std::string_view key) {
 
 ParseResult parse_hello(const json& j, const ProtocolLimits& limits) {
   Hello h;
-  if (auto e = optional_string(j, "name", h.name)) return *e;
-  if (auto e = optional_string(j, "resume_from", h.resume_from)) return *e;
-  if (auto e = optional_string(j, "token", h.token)) return *e;
-  if (auto e = optional_string(j, "guest", h.guest)) return *e;
+  JsonFields f(j, {}, "a message");
+  h.name = f.string("name").value_or("");
+  h.resume_from = f.string("resume_from").value_or("");
+  h.token = f.string("token").value_or("");
+  h.guest = f.string("guest").value_or("");
+  if (!f.ok()) return field_error(f);
   if (!h.guest.empty() && !valid_key(h.guest)) {
     return err("bad_field", "guest must be 8-64 letters, digits, '-' or '_'");
   }
@@ -121,12 +118,10 @@ ParseResult parse_id_message(const json& j, const char* field, bool (*valid)(std
 
 // A whole number of seconds in [0, max]; absent is 0.
 std::variant<int64_t, ProtocolError> seconds_field(const json& j, int64_t max) {
-  auto it = j.find("seconds");
-  if (it == j.end() || it->is_null()) return int64_t{0};
-  if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > max) {
-    return err("bad_field", "seconds must be a whole number from 0 to " + std::to_string(max));
-  }
-  return it->get<int64_t>();
+  JsonFields f(j, {}, "a message");
+  const auto seconds = f.integer("seconds", 0, max);
+  if (!f.ok()) return field_error(f);
+  return seconds.value_or(0);
 }
 
 ParseResult parse_ban(const json& j, const ProtocolLimits& limits) {
@@ -175,25 +170,12 @@ ParseResult parse_buy(const json& j) {
     }
     b.deal = deal->get<std::string>();
   }
-  auto qty = j.find("qty");
-  if (qty != j.end()) {
-    // 2.0 is accepted as 2; 1.5, "1", true and negatives are not quantities.
-    if (!qty->is_number() || qty->is_boolean()) return err("bad_qty", "qty must be a whole number", b.key);
-    if (qty->is_number_float()) {
-      double d = qty->get<double>();
-      // Range first: casting 1e300 to int64 is undefined behaviour (UBSan, fuzz target chat_frame).
-      if (d > 1'000'000) return err("bad_qty", "qty is too large", b.key);
-      if (d < 1) return err("bad_qty", "qty must be at least 1", b.key);
-      if (d != static_cast<double>(static_cast<int64_t>(d))) {
-        return err("bad_qty", "qty must be a whole number", b.key);
-      }
-    }
-    if (qty->is_number_unsigned() && qty->get<uint64_t>() > 1'000'000) {
-      return err("bad_qty", "qty is too large", b.key);
-    }
-    b.qty = qty->is_number_float() ? static_cast<int64_t>(qty->get<double>()) : qty->get<int64_t>();
-    if (b.qty < 1) return err("bad_qty", "qty must be at least 1", b.key);
-  }
+  // 2.0 is accepted as 2; 1.5, "1", true and negatives are not quantities.
+  JsonFields f(j, {}, "a message");
+  const auto qty = f.integer("qty", 1, 1'000'000);
+  if (!f.ok()) return err("bad_qty", f.error(), b.key);
+  if (j.contains("qty") && !qty) return err("bad_qty", "qty must be a whole number, not null", b.key);
+  b.qty = qty.value_or(b.qty);
   return ClientMessage{std::move(b)};
 }
 

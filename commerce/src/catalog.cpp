@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "livegate/common/json_fields.h"
 #include "livegate/common/shop_ids.h"
 #include "livegate/common/web_url.h"
 
@@ -49,60 +50,24 @@ std::optional<std::string> validate_product(const Product& p) {
   return std::nullopt;
 }
 
-namespace {
-
-// Reads an optional field of the expected kind; false (with *error) when it has another kind.
-bool read_string(const nlohmann::json& j, const char* name, std::string& out, std::string* error) {
-  auto it = j.find(name);
-  if (it == j.end() || it->is_null()) return true;
-  if (!it->is_string()) {
-    *error = std::string(name) + " must be a string";
-    return false;
-  }
-  out = it->get<std::string>();
-  return true;
-}
-
-template <typename T>
-bool read_integer(const nlohmann::json& j, const char* name, T& out, std::string* error) {
-  auto it = j.find(name);
-  if (it == j.end() || it->is_null()) return true;
-  // 12.0 is 12; 12.5, "12" and true are not integers.
-  const bool whole = it->is_number_integer() ||
-                     (it->is_number_float() && std::isfinite(it->get<double>()) &&
-                      std::trunc(it->get<double>()) == it->get<double>() &&
-                      std::abs(it->get<double>()) < 1e15);
-  if (!whole || it->is_boolean()) {
-    *error = std::string(name) + " must be a whole number";
-    return false;
-  }
-  const int64_t v = it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
-  if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) {
-    *error = std::string(name) + " is out of range";
-    return false;
-  }
-  out = static_cast<T>(v);
-  return true;
-}
-
-}  // namespace
-
 std::optional<Product> product_from_json(const nlohmann::json& j, int default_max_per_order,
                                          std::string* error) {
-  if (!j.is_object()) {
-    *error = "a product must be a JSON object";
-    return std::nullopt;
-  }
+  JsonFields f(j, {}, "a product");
   Product p;
   p.max_per_order = default_max_per_order;
-  if (!read_string(j, "sku", p.sku, error) || !read_string(j, "title", p.title, error) ||
-      !read_string(j, "title_zh", p.title_zh, error) ||
-      !read_string(j, "description", p.description, error) ||
-      !read_string(j, "image", p.image, error) ||
-      !read_integer(j, "price_cents", p.price_cents, error) ||
-      !read_integer(j, "stock", p.initial_stock, error) ||
-      !read_integer(j, "max_per_order", p.max_per_order, error) ||
-      !read_integer(j, "per_buyer", p.per_buyer, error)) {
+  p.sku = f.string("sku").value_or("");
+  p.title = f.string("title").value_or("");
+  p.title_zh = f.string("title_zh").value_or("");
+  p.description = f.string("description").value_or("");
+  p.image = f.string("image").value_or("");
+  // Ranges are validate_product's; here only what fits the fields.
+  p.price_cents = f.integer("price_cents").value_or(0);
+  p.initial_stock = f.integer("stock").value_or(0);
+  constexpr int64_t kIntMin = std::numeric_limits<int>::min(), kIntMax = std::numeric_limits<int>::max();
+  p.max_per_order = static_cast<int>(f.integer("max_per_order", kIntMin, kIntMax).value_or(p.max_per_order));
+  p.per_buyer = static_cast<int>(f.integer("per_buyer", kIntMin, kIntMax).value_or(0));
+  if (!f.ok()) {
+    *error = f.error();
     return std::nullopt;
   }
   if (auto problem = validate_product(p)) {

@@ -91,7 +91,9 @@ std::string trim_people_text(std::string_view utf8) {
   size_t first = utf8.size();
   size_t last_end = 0;
   each_char(utf8, [&](gunichar c, size_t at, size_t len) {
-    if (is_invisible(c)) return;
+    // White space and harmless invisibles go; a control or bidi character stays, to be refused.
+    const bool harmful = (g_unichar_type(c) == G_UNICODE_CONTROL && !g_unichar_isspace(c)) || is_bidi_control(c);
+    if (is_invisible(c) && !harmful) return;
     first = std::min(first, at);
     last_end = at + len;
   });

@@ -1,5 +1,7 @@
 #include "livegate/server/request_body.h"
 
+#include "http_syntax.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -25,24 +27,13 @@ Step finished(size_t consumed) {
   return s;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_tchar(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 // chunk-size [ BWS ";" ext ] without its CRLF: the size, or nullopt when malformed or over 2^60.
 std::optional<uint64_t> chunk_size(std::string_view line) {
   size_t i = 0;
   uint64_t size = 0;
-  while (i < line.size() && hex_digit(line[i]) >= 0) {
+  while (i < line.size() && http_syntax::hex_value(line[i]) >= 0) {
     if (size >> 60) return std::nullopt;  // one more digit would overflow
-    size = size * 16 + static_cast<uint64_t>(hex_digit(line[i]));
+    size = size * 16 + static_cast<uint64_t>(http_syntax::hex_value(line[i]));
     ++i;
   }
   if (i == 0) return std::nullopt;
@@ -63,12 +54,10 @@ bool trailer_field(std::string_view line) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   for (size_t i = 0; i < colon; ++i) {
-    if (!is_tchar(static_cast<unsigned char>(line[i]))) return false;
+    if (!http_syntax::is_tchar(static_cast<unsigned char>(line[i]))) return false;
   }
-  return std::all_of(line.begin() + static_cast<std::ptrdiff_t>(colon) + 1, line.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
-  });
+  return std::all_of(line.begin() + static_cast<std::ptrdiff_t>(colon) + 1, line.end(),
+                     [](char c) { return http_syntax::is_field_byte(static_cast<unsigned char>(c)); });
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "livegate/server/request_head.h"
 
+#include "http_syntax.h"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -10,26 +12,16 @@ namespace livegate::server {
 
 namespace {
 
+using http_syntax::hex_value;
+using http_syntax::is_field_byte;
+using http_syntax::is_tchar;
+
 constexpr std::array<std::string_view, 7> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 constexpr size_t kMaxMethodBytes = 32;  // no method is longer; garbage is refused from its start
-
-bool is_tchar(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
 
 // A byte of a request-target as sent: visible ASCII, '#' excepted (a fragment is never sent).
 // Everything else (space, controls, 8-bit bytes) must be percent-encoded.
 bool is_target_byte(unsigned char c) { return c > 0x20 && c < 0x7f && c != '#'; }
-
-// field-value bytes: VCHAR, obs-text, SP and HTAB; no controls.
-bool is_field_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -59,13 +51,6 @@ std::vector<std::string> list_of(std::string_view value) {
 
 bool contains(const std::vector<std::string>& items, std::string_view what) {
   return std::find(items.begin(), items.end(), what) != items.end();
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 HeadParse fail(int status, std::string error) {
@@ -249,7 +234,9 @@ HeadParse parse_request_head(std::string_view bytes, const HeadLimits& limits) {
     }
   }
   const size_t line_end = rest.find("\r\n");
-  if (auto refused = check_request_line_prefix(rest.substr(0, std::min(line_end, rest.size())))) return *refused;
+  std::string_view line_so_far = rest.substr(0, std::min(line_end, rest.size()));
+  if (line_end == std::string_view::npos && line_so_far.ends_with('\r')) line_so_far.remove_suffix(1);  // half a CRLF
+  if (auto refused = check_request_line_prefix(line_so_far)) return *refused;
   if (end == std::string_view::npos || start + end + 4 > limits.max_bytes) {
     if (start + rest.size() < limits.max_bytes) return {};  // need_more
     if (line_end == std::string_view::npos || start + line_end > limits.max_bytes) {

@@ -260,6 +260,50 @@ int http_request(int port, const std::string& method, const std::string& path,
   return std::atoi(response.c_str() + 9);
 }
 
+std::vector<int> RawExchange::statuses() const {
+  std::vector<int> found;
+  for (size_t at = bytes.find("HTTP/1."); at != std::string::npos; at = bytes.find("HTTP/1.", at + 1)) {
+    if ((at == 0 || bytes[at - 1] == '\n' || bytes[at - 1] == '}') && at + 12 <= bytes.size()) {
+      found.push_back(std::atoi(bytes.c_str() + at + 9));
+    }
+  }
+  return found;
+}
+
+std::string RawExchange::first_body() const {
+  const size_t start = bytes.find("\r\n\r\n");
+  if (start == std::string::npos) return {};
+  const size_t next = bytes.find("HTTP/1.", start + 4);
+  return bytes.substr(start + 4, next == std::string::npos ? std::string::npos : next - start - 4);
+}
+
+RawExchange raw_exchange(int port, const std::string& request, std::chrono::milliseconds quiet) {
+  RawExchange r;
+  const int fd = connect_loopback(port, quiet);
+  if (fd < 0) return r;
+  const auto sent = std::chrono::steady_clock::now();
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) {
+    r.closed = true;
+    close(fd);
+    return r;
+  }
+  char buf[16384];
+  bool first = true;
+  while (true) {
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (first) r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
+    first = false;
+    if (n > 0) {
+      r.bytes.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    r.closed = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+    break;
+  }
+  close(fd);
+  return r;
+}
+
 int http_get(int port, const std::string& path, std::string* body, std::string* headers) {
   return http_request(port, "GET", path, {}, {}, body, headers);
 }

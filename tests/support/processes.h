@@ -108,6 +108,22 @@ int http_request(int port, const std::string& method, const std::string& path,
                  const std::string& request_body, const std::vector<std::string>& request_headers,
                  std::string* body = nullptr, std::string* headers = nullptr);
 
+// What a server sent back on one connection for raw request bytes.
+struct RawExchange {
+  std::string bytes;      // everything received
+  bool closed = false;    // the server closed (or reset) the connection
+  std::chrono::milliseconds elapsed{0};  // from sending to the first byte (or to giving up)
+  // Every status line in bytes ("HTTP/1.1 400 ..." -> 400), in order.
+  std::vector<int> statuses() const;
+  // The body of the first response (after its empty line, up to the next status line).
+  std::string first_body() const;
+};
+
+// Sends bytes on a new connection to 127.0.0.1:port and reads until the server closes or
+// nothing more arrives for `quiet`. A test's bound on how long a case may take.
+RawExchange raw_exchange(int port, const std::string& request,
+                         std::chrono::milliseconds quiet = std::chrono::milliseconds(1000));
+
 // Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.
 int http_get(int port, const std::string& path, std::string* body = nullptr,
              std::string* headers = nullptr);

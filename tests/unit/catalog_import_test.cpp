@@ -52,9 +52,11 @@ TEST(CatalogImport, Json) {
   EXPECT_EQ(r.products.at(0).initial_stock, 3);
   EXPECT_EQ(import_products_json("[1]", 10).error, "product 1: a product must be a JSON object");
   EXPECT_EQ(import_products_json(R"([{"sku":"gala","title":"Gala","price_cents":"1599"}])", 10).error,
-            "product 1: price_cents must be a whole number");
+            "product 1: price_cents must be a whole number (got a string)");
   EXPECT_EQ(import_products_json(R"([{"sku":"gala","title":"Gala","price_cents":1e300}])", 10).error,
-            "product 1: price_cents must be a whole number");
+            "product 1: price_cents must be a whole number (got a number)");
+  EXPECT_EQ(import_products_json(R"([{"sku":"gala","title":["Gala"],"price_cents":100}])", 10).error,
+            "product 1: title must be a string (got a list)");
   EXPECT_EQ(import_products_json("{", 10).error, "not valid JSON");
   EXPECT_EQ(import_products_file("/nonexistent/products.csv", 10).error, "cannot read /nonexistent/products.csv");
 }

@@ -43,7 +43,7 @@ TEST(DealBody, RequiredFieldsAndClampedRanges) {
   EXPECT_EQ(std::get<std::string>(read_deal_body(json::parse(R"({"sku":"gala","stock":1})"))),
             "a deal needs sku, price_cents, stock and duration_seconds");
   EXPECT_EQ(std::get<std::string>(read_deal_body(json::parse(R"({"price_cents":"9"})"))),
-            "price_cents must be a whole number");
+            "price_cents must be a whole number (got a string)");
   // Huge durations are clamped before the seconds become milliseconds (no overflow).
   auto huge = read_deal_body(json::parse(
       R"({"sku":"g","price_cents":1,"stock":1,"duration_seconds":9223372036854775807,"per_buyer":-9223372036854775808})"));
@@ -57,5 +57,5 @@ TEST(DealBody, RequiredFieldsAndClampedRanges) {
 TEST(DealBody, UnsignedBeyondInt64IsNotAWholeNumberWeTake) {
   EXPECT_EQ(std::get<std::string>(read_deal_body(json::parse(
                 R"({"sku":"g","price_cents":1,"stock":1,"duration_seconds":60,"per_buyer":18446744073709551615})"))),
-            "per_buyer must be a whole number");
+            "per_buyer must be a whole number (got an integer)");
 }

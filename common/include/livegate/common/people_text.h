@@ -26,7 +26,8 @@ std::string nfc(std::string_view utf8);
 // blank letter.
 bool has_visible_character(std::string_view utf8);
 
-// Trims Unicode white space (and the invisible characters above) at both ends.
+// Trims Unicode white space and harmless invisible characters (zero-width, fillers) at both
+// ends; control and bidi characters stay, so that people_text_problem still sees them.
 std::string trim_people_text(std::string_view utf8);
 
 // A display name, trimmed and in NFC (what clean_display_name makes), checked: why it is refused
