@@ -357,6 +357,7 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("body_timeout_ms", c.http.body_timeout_ms, 100, 3'600'000);
     s.read_range("keepalive_timeout_ms", c.http.keepalive_timeout_ms, 100, 3'600'000);
     s.read_range("send_timeout_ms", c.http.send_timeout_ms, 100, 3'600'000);
+    s.read_range("handler_timeout_ms", c.http.handler_timeout_ms, 1000, 3'600'000);
     s.read_range<size_t>("max_websocket_message_bytes", c.http.max_websocket_message_bytes, 1024, 16u << 20);
     s.read("cors_origins", c.http.cors_origins);
     s.read("embed_origins", c.http.embed_origins);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "http_syntax.h"
 #include "livegate/common/guard.h"
 #include "livegate/common/log.h"
 #include "websocket_session.h"
@@ -21,6 +22,7 @@ constexpr size_t kFileBlock = 256 * 1024;  // a file answer is read this much at
 constexpr size_t kFileAhead = 512 * 1024;  // ...while less than this waits to be sent
 constexpr size_t kMaxBuffersPerWrite = 512;
 constexpr int kLingerMs = 2000;
+constexpr unsigned kKeepaliveIdleSeconds = 60;
 constexpr std::string_view kWebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 struct WriteRequest {
@@ -45,11 +47,12 @@ const std::string& http_date() {
   return text;
 }
 
-// A header a handler set that cannot go on the wire as it is (CR/LF would split the response).
+// A header a handler set that cannot go on the wire as it is: a name that is not a token, a
+// value with CR, LF or NUL (which would split the response).
 bool safe_header(const std::string& name, const std::string& value) {
   if (name.empty()) return false;
   for (char c : name) {
-    if (c <= ' ' || c == ':' || c == 0x7f) return false;
+    if (!http_syntax::is_tchar(static_cast<unsigned char>(c))) return false;
   }
   for (char c : value) {
     if (c == '\r' || c == '\n' || c == '\0') return false;
@@ -57,10 +60,11 @@ bool safe_header(const std::string& name, const std::string& value) {
   return true;
 }
 
-// Set by the server from its own framing; a handler's copy would contradict it.
-bool framing_header(const std::string& name) {
+// Set by the server from its own framing; a handler's copy (in any case) would contradict it.
+bool framing_header(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name == "content-length" || name == "transfer-encoding" || name == "connection" || name == "date" ||
-         name == "server";
+         name == "server" || name == "upgrade" || name == "keep-alive";
 }
 
 std::string peer_of(uv_tcp_t* tcp) {
@@ -173,6 +177,9 @@ HttpConnection::~HttpConnection() {
 void HttpConnection::start() {
   peer_ = peer_of(&tcp_);
   uv_tcp_nodelay(&tcp_, 1);
+  // A viewer whose network vanished (a NAT forgot it, a phone lost coverage) sends no FIN: the
+  // kernel's keepalive finds it, so it leaves the room's count and its slot.
+  uv_tcp_keepalive(&tcp_, 1, kKeepaliveIdleSeconds);
   if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) != 0) return close_now();
   arm(Deadline::keepalive);  // a connection opened ahead of time (a browser's preconnect) may idle
 }
@@ -189,14 +196,17 @@ void HttpConnection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*
   auto* self = static_cast<HttpConnection*>(stream->data);
   if (nread == 0) return;
   if (nread < 0) {
-    // The client is gone, or closed its side: nothing more can be read, and what it asked for
-    // (if anything) is answered only when it is being answered already.
-    if (nread == UV_EOF && self->phase_ == Phase::handling && !self->closing_) {
-      uv_read_stop(stream);
-      self->close_after_ = true;
-      return;
+    if (nread != UV_EOF || self->closing_) return self->close_now();
+    // The client closed its side: what it asked for (this request, and whole ones it sent
+    // behind it) is still answered, then the connection ends. A WebSocket's close frame in answer
+    // still goes out.
+    uv_read_stop(stream);
+    self->peer_done_ = true;
+    switch (self->phase_) {
+      case Phase::handling: return;  // next_request() sees peer_done_
+      case Phase::websocket: return self->close_after_writing();
+      default: return self->close_now();  // a request cut short, or lingering
     }
-    return self->close_now();
   }
   if (!guarded(Boundary::http, "an HTTP connection",
                [&] { self->received(std::string_view(buf->base, static_cast<size_t>(nread))); })) {
@@ -271,7 +281,7 @@ void HttpConnection::begin_body() {
 
 void HttpConnection::dispatch() {
   phase_ = Phase::handling;
-  arm(Deadline::none);
+  arm(Deadline::handler);
   body_reader_.reset();
   HttpRequest request;
   request.method = head_.method;
@@ -388,6 +398,11 @@ void HttpConnection::write_response(HttpResponse r) {
 }
 
 bool HttpConnection::write_file_block() {
+  if (file_fd_ >= 0 && file_left_ == 0) {  // an empty file: the head says it all
+    ::close(file_fd_);
+    file_fd_ = -1;
+    answer_queued_ = true;
+  }
   while (file_fd_ >= 0 && unsent_bytes() < kFileAhead) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(kFileBlock, file_left_));
     auto block = std::make_shared<std::string>(want, '\0');
@@ -424,8 +439,10 @@ void HttpConnection::next_request() {
   phase_ = Phase::head;
   head_only_ = false;
   arm(Deadline::keepalive);
-  uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);  // if it was stopped
+  if (!peer_done_) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);  // if it was stopped
   process();  // a request sent ahead
+  // The client has closed its side and sent no other whole request: done.
+  if (peer_done_ && phase_ != Phase::handling && !closing_) close_after_writing();
 }
 
 // ---- WebSocket upgrade -----------------------------------------------------------------------
@@ -441,6 +458,7 @@ void HttpConnection::upgrade() {
   response.append("sec-websocket-accept: ").append(websocket_accept(*key)).append("\r\nserver: livegate\r\n\r\n");
   queue_copy(response);
   flush();
+  if (closing_) return;  // the write failed: never tell the hub about a socket that is gone
   phase_ = Phase::websocket;
   arm(Deadline::none);
   websocket_ = std::make_unique<WebSocketSession>(*this, *server_.websockets_, head_.path,
@@ -497,6 +515,19 @@ void HttpConnection::flush() {
     }
     ++writes_in_flight_;
   }
+  // Bytes the kernel did not take: from now the client must take some within the send clock
+  // (restarted on each completed write, written()). Not restarted here, or a client that never
+  // reads would be kept alive by every new frame.
+  if (uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_)) > 0 &&
+      (deadline_ == Deadline::none)) {
+    arm(Deadline::send);
+  }
+  // A WebSocket client far behind is not read until it catches up: its pings' pongs (and
+  // anything else it makes us send) cannot pile up without bound.
+  if (phase_ == Phase::websocket && unsent_bytes() > server_.websocket_read_pause_bytes()) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    reading_paused_ = true;
+  }
 }
 
 void HttpConnection::on_write(uv_write_t* req, int status) {
@@ -520,6 +551,10 @@ void HttpConnection::written() {
     return;
   }
   if (deadline_ == Deadline::send) arm(Deadline::none);
+  if (reading_paused_ && !shutdown_when_written_ && !peer_done_) {
+    reading_paused_ = false;
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
+  }
   if (shutdown_when_written_) return shut_down();
   if (phase_ == Phase::handling && answer_queued_) response_written();
 }
@@ -528,7 +563,10 @@ void HttpConnection::close_after_writing() {
   if (closing_ || shut_down_) return;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   shutdown_when_written_ = true;
-  if (unsent_bytes() == 0 && writes_in_flight_ == 0) shut_down();
+  if (unsent_bytes() == 0 && writes_in_flight_ == 0) return shut_down();
+  // A client that takes nothing more must not keep the connection: it goes when the send clock
+  // runs out.
+  if (deadline_ != Deadline::send) arm(Deadline::send);
 }
 
 void HttpConnection::shut_down() {
@@ -566,6 +604,7 @@ void HttpConnection::arm(Deadline deadline) {
     case Deadline::head: ms = c.header_timeout_ms; break;
     case Deadline::body: ms = c.body_timeout_ms; break;
     case Deadline::send: ms = c.send_timeout_ms; break;
+    case Deadline::handler: ms = c.handler_timeout_ms; break;
     case Deadline::linger: ms = kLingerMs; break;
   }
   uv_timer_start(&timer_, on_timer, static_cast<uint64_t>(ms), 0);
@@ -586,8 +625,14 @@ void HttpConnection::expired() {
     case Deadline::body:
       return respond_error(408, "the body did not arrive within " + std::to_string(c.body_timeout_ms) + " ms", true);
     case Deadline::send:
-      log("http")->info("{}: closed, took nothing of its answer for {} ms", peer_, c.send_timeout_ms);
+      log("http")->info("{}: closed, took nothing of what it was sent for {} ms", peer_, c.send_timeout_ms);
       return close_now();
+    case Deadline::handler:
+      // A handler that never answered (its Respond kept, never called): the client is told, and
+      // an answer that comes later is dropped (the request's number has moved on).
+      log("http")->error("{}: {} {} got no answer within {} ms", peer_, head_.method, head_.path, c.handler_timeout_ms);
+      ++seq_;
+      return respond_error(504, "livegate did not answer within " + std::to_string(c.handler_timeout_ms) + " ms", true);
     case Deadline::keepalive:
     case Deadline::linger:
     case Deadline::none:
@@ -606,6 +651,17 @@ void HttpConnection::close_now() {
   uv_timer_stop(&timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
+}
+
+void HttpConnection::close_soon() {
+  if (closing_) return;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  arm(Deadline::none);
+  std::weak_ptr<bool> alive = server_.alive_;
+  server_.loop_.post([server = &server_, alive, id = id_] {
+    if (auto a = alive.lock(); !a || !*a) return;
+    if (HttpConnection* c = server->find(id)) c->close_now();
+  });
 }
 
 void HttpConnection::on_closed(uv_handle_t* handle) {

@@ -56,11 +56,14 @@ class HttpConnection {
   // read and dropped for a moment (so it sees the answer rather than a reset).
   void close_after_writing();
   void close_now();
+  // close_now() on a later turn: for code called from the application (the hub), which must not
+  // hear "closed" in the middle of its own call.
+  void close_soon();
   bool closing() const { return closing_; }
 
  private:
   enum class Phase { head, body, handling, websocket, lingering };
-  enum class Deadline { none, keepalive, head, body, send, linger };
+  enum class Deadline { none, keepalive, head, body, handler, send, linger };
 
   static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
@@ -111,6 +114,8 @@ class HttpConnection {
   size_t queued_bytes_ = 0;
   int writes_in_flight_ = 0;
   bool dirty_ = false;  // in the server's list of connections to flush at the end of the turn
+  bool peer_done_ = false;       // the client closed its side (EOF)
+  bool reading_paused_ = false;  // a WebSocket client far behind: not read until it catches up
   bool closing_ = false;
   bool shut_down_ = false;
   bool shutdown_when_written_ = false;

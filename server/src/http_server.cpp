@@ -1,5 +1,7 @@
 #include "livegate/server/http_server.h"
 
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "http_connection.h"
@@ -22,6 +24,25 @@ LogBudget& refusal_budget() {
   return budget;
 }
 
+// Every connection is a file descriptor, and the soft limit is often 1,024: it goes up to the hard
+// one (as nginx's worker_rlimit_nofile and Go's runtime do), and a limit below what the config
+// allows is said at start, not found at the 1,025th viewer.
+void raise_descriptor_limit(size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr rlim_t kOtherDescriptors = 256;  // Redis, media files, RTMP and SRT, logs
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < max_connections + kOtherDescriptors) {
+    log("http")->warn("the process may open {} files, fewer than http.max_connections ({}) needs: raise LimitNOFILE / "
+                      "ulimit -n",
+                      static_cast<unsigned long long>(limit.rlim_cur), max_connections);
+  }
+}
+
 }  // namespace
 
 HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler, WebSocketHandler* websockets,
@@ -38,10 +59,11 @@ HttpServer::HttpServer(EventLoop& loop, HttpConfig config, HttpHandler handler, 
 
 HttpServer::~HttpServer() {
   *alive_ = false;
-  stop();
+  guarded(Boundary::http, "stopping the HTTP server", [this] { stop(); });
 }
 
 bool HttpServer::start(std::string* error) {
+  raise_descriptor_limit(config_.max_connections);
   uv_loop_ = std::make_unique<uv_loop_t>();
   uv_loop_init(uv_loop_.get());
   uv_source_ = std::make_unique<UvGlibSource>(uv_loop_.get(), loop_.context());
@@ -76,7 +98,9 @@ bool HttpServer::start(std::string* error) {
 void HttpServer::on_connection(uv_stream_t* listener, int status) {
   auto* self = static_cast<HttpServer*>(listener->data);
   if (status < 0) {
-    log("http")->warn("accept failed: {}", uv_strerror(status));
+    static LogBudget budget(10);  // out of descriptors, every connect would say it
+    uint64_t held_back = 0;
+    if (budget.take(&held_back)) log("http")->warn("accept failed: {} ({} more not logged)", uv_strerror(status), held_back);
     return;
   }
   guarded(Boundary::http, "accepting a connection", [self] { self->accept_one(); });
@@ -141,6 +165,11 @@ std::string HttpServer::next_request_id() {
 
 void HttpServer::stop() {
   if (!uv_loop_) return;
+  if (listener_) {  // nobody new while the rest closes
+    uv_close(reinterpret_cast<uv_handle_t*>(listener_.release()), [](uv_handle_t* h) {
+      delete reinterpret_cast<uv_tcp_t*>(h);
+    });
+  }
   // WebSockets hear "going away" if the kernel takes it now; then everything closes.
   for (auto& [id, c] : connections_) {
     if (c->websocket_ && !c->closing()) {
@@ -152,16 +181,11 @@ void HttpServer::stop() {
   std::vector<HttpConnection*> open;
   for (auto& [id, c] : connections_) open.push_back(c.get());
   for (HttpConnection* c : open) c->close_now();
-  if (listener_) {
-    uv_close(reinterpret_cast<uv_handle_t*>(listener_.release()), [](uv_handle_t* h) {
-      delete reinterpret_cast<uv_tcp_t*>(h);
-    });
-  }
   close_uv_loop();
 }
 
 void HttpServer::run_uv_loop_until_idle() {
-  for (int i = 0; i < 1000 && uv_loop_alive(uv_loop_.get()); ++i) {
+  for (int i = 0; i < 20 && uv_loop_alive(uv_loop_.get()); ++i) {
     if (uv_run(uv_loop_.get(), UV_RUN_NOWAIT) == 0) break;
   }
 }

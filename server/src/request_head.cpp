@@ -19,9 +19,21 @@ using http_syntax::is_tchar;
 constexpr std::array<std::string_view, 7> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 constexpr size_t kMaxMethodBytes = 32;  // no method is longer; garbage is refused from its start
 
-// A byte of a request-target as sent: visible ASCII, '#' excepted (a fragment is never sent).
-// Everything else (space, controls, 8-bit bytes) must be percent-encoded.
-bool is_target_byte(unsigned char c) { return c > 0x20 && c < 0x7f && c != '#'; }
+// A byte of a request-target as sent: visible ASCII but for what RFC 3986 never allows raw and
+// browsers always percent-encode or rewrite (" < > \ ` { } and '#', since a fragment is never
+// sent); '|', '^', '[' and ']', which browsers leave raw, pass. Space, controls and 8-bit bytes must be
+// percent-encoded.
+bool is_target_byte(unsigned char c) {
+  return c > 0x20 && c < 0x7f && std::string_view("\"#<>\\`{}").find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+// A Host field: a host name, an IPv4 address or a bracketed IPv6 literal, and a port.
+bool valid_host(std::string_view host) {
+  return std::all_of(host.begin(), host.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:[]%").find(ch) != std::string_view::npos;
+  });
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -123,17 +135,18 @@ std::optional<HeadParse> read_target(RequestHead& head) {
     if (target.size() > scheme.size() && lower(target.substr(0, scheme.size())) == scheme) {
       const size_t slash = target.find_first_of("/?", scheme.size());
       target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-      if (target.front() == '?') return fail(400, "the request target has no path");
       break;
     }
   }
-  if (target.empty() || target.front() != '/') return fail(400, "the request target must be a path starting with /");
+  if (target.empty() || (target.front() != '/' && target.front() != '?')) {
+    return fail(400, "the request target must be a path starting with /");
+  }
   const size_t question = target.find('?');
-  auto path = percent_decode(target.substr(0, question), false);
+  auto path = percent_decode(target.front() == '?' ? std::string_view("/") : target.substr(0, question), false);
   if (!path) return fail(400, "the path has a bad percent-escape, a NUL or a control character, or is not UTF-8");
   head.path = std::move(*path);
   if (question != std::string_view::npos && !parse_query(target.substr(question + 1), head.query)) {
-    return fail(400, "the query has a bad percent-escape, a NUL or a control character, or is not UTF-8");
+    return fail(400, "the query has a bad percent-escape or a NUL");
   }
   return std::nullopt;
 }
@@ -149,6 +162,7 @@ std::optional<HeadParse> read_fields(RequestHead& head) {
   for (const auto& [name, value] : head.fields) {
     if (name == "host") {
       ++hosts;
+      if (!valid_host(value)) return fail(400, "the Host field is not a host name and port");
     } else if (name == "content-length") {
       if (++lengths > 1) return fail(400, "more than one Content-Length");
       if (value.empty() || value.size() > 18 ||
@@ -194,6 +208,9 @@ const std::string* RequestHead::field(std::string_view name) const {
 }
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  // A query's value may be any text (a form's textarea has line ends), but never a NUL; a path
+  // is an address: no control characters and UTF-8 only.
+  const bool query = plus_is_space;
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -209,10 +226,10 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
       c = ' ';
     }
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return std::nullopt;
+    if (u == 0 || (!query && (u < 0x20 || u == 0x7f))) return std::nullopt;
     out += c;
   }
-  if (!g_utf8_validate_len(out.data(), out.size(), nullptr)) return std::nullopt;
+  if (!query && !g_utf8_validate_len(out.data(), out.size(), nullptr)) return std::nullopt;
   return out;
 }
 

@@ -47,12 +47,17 @@ void WebSocketSession::received(std::string_view bytes) {
   in_.append(bytes);
   // Reads every whole frame; a protocol error (an unmasked frame, bad UTF-8, a reserved opcode,
   // a message over the limit) queues wslay's close frame (1002, 1007, 1009) and stops reading.
-  if (wslay_event_recv(ctx_) != 0) {
+  // What the handler does meanwhile (send, close) is queued; wslay writes only after it returns.
+  in_recv_ = true;
+  const int read = wslay_event_recv(ctx_);
+  in_recv_ = false;
+  if (read != 0) {
     log("chat")->info("{}: WebSocket closed on a framing error", peer());
     send_control();
     return connection_.close_after_writing();
   }
   send_control();
+  if (closing_) return connection_.close_after_writing();
   finish_if_done();
 }
 
@@ -69,10 +74,22 @@ ssize_t WebSocketSession::on_recv(wslay_event_context_ptr ctx, uint8_t* buf, siz
   return static_cast<ssize_t>(n);
 }
 
-ssize_t WebSocketSession::on_send(wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* user) {
-  // Pongs and close frames: small, copied behind whatever the application queued before them.
+ssize_t WebSocketSession::on_send(wslay_event_context_ptr ctx, const uint8_t* data, size_t len, int flags,
+                                  void* user) {
+  // Pongs and close frames: small, copied behind whatever the application queued before them, as
+  // one piece (wslay hands over a frame's header and payload separately, flagged MSG_MORE).
   auto* self = static_cast<WebSocketSession*>(user);
-  self->connection_.queue_copy(std::string_view(reinterpret_cast<const char*>(data), len));
+  try {
+    self->control_.append(reinterpret_cast<const char*>(data), len);
+    if (!(flags & WSLAY_MSG_MORE)) {
+      self->connection_.queue_copy(self->control_);
+      self->control_.clear();
+    }
+  } catch (...) {  // wslay is C: nothing unwinds through it
+    report_exception(Boundary::websocket, "a WebSocket control frame", std::current_exception());
+    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    return -1;
+  }
   return static_cast<ssize_t>(len);
 }
 
@@ -87,7 +104,7 @@ void WebSocketSession::on_message(wslay_event_context_ptr, const wslay_event_on_
 
 void WebSocketSession::send_control() {
   if (!ctx_ || !wslay_event_want_write(ctx_)) return;
-  if (wslay_event_send(ctx_) != 0) return connection_.close_now();
+  if (wslay_event_send(ctx_) != 0) return connection_.close_soon();
   connection_.server_.mark_dirty(&connection_);
   if (wslay_event_get_close_sent(ctx_)) {
     closing_ = true;
@@ -114,13 +131,16 @@ void WebSocketSession::send(WsFramePtr frame) {
 void WebSocketSession::close(int code, std::string_view reason, bool discard_queued) {
   if (closing_ || told_closed_ || !ctx_) return;
   if (discard_queued) connection_.drop_queued();
-  const size_t len = std::min<size_t>(reason.size(), 122);
+  // A close reason is at most 123 bytes of UTF-8: cut at a character's start, never inside one.
+  size_t len = std::min<size_t>(reason.size(), 122);
+  while (len > 0 && len < reason.size() && (static_cast<unsigned char>(reason[len]) & 0xC0) == 0x80) --len;
   if (wslay_event_queue_close(ctx_, static_cast<uint16_t>(code), reinterpret_cast<const uint8_t*>(reason.data()),
                               len) != 0) {
-    return connection_.close_now();
+    return connection_.close_soon();  // the caller (the hub) hears "closed" after its own call
   }
-  send_control();
   closing_ = true;
+  if (in_recv_) return;  // received() sends it when wslay is done reading
+  send_control();
   connection_.close_after_writing();
 }
 

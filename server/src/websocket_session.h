@@ -50,10 +50,12 @@ class WebSocketSession final : public WebSocket {
   std::string path_;
   wslay_event_context_ptr ctx_ = nullptr;
   std::string in_;  // bytes wslay has not taken yet
+  std::string control_;  // a control frame wslay is handing over in pieces
   size_t in_pos_ = 0;
   bool opened_ = false;
   bool told_closed_ = false;
   bool closing_ = false;  // a close frame is queued (by us or in answer): nothing more is sent
+  bool in_recv_ = false;  // inside wslay_event_recv (the handler runs from its callbacks)
 };
 
 }  // namespace livegate::server

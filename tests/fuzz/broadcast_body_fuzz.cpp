@@ -1,6 +1,6 @@
-// REST body of POST /api/broadcasts (YAML or JSON): parse_broadcast either returns a broadcast
-// or throws ConfigError. Any other exception escaping is a bug: nothing catches it on the way
-// out through libwebsockets, so the server would stop.
+// REST body of POST /api/broadcasts (JSON only): parse_broadcast either returns a broadcast
+// or throws ConfigError. Any other exception escaping is a bug: the handler's request would get a
+// 500 from the exception boundary instead of a 400 that names the field.
 
 #include "fuzz_input.h"
 #include "livegate/server/http_server.h"

@@ -70,6 +70,9 @@ struct Node {
       b.mode = std::string(id) == "orchard" ? "sale" : "keynote";
       broadcasts[id].config = b;
     }
+    // A create that passes every check stops at the broadcast limit (507): a keynote needs no
+    // Redis to open, and would start a real pipeline per input.
+    config.media.max_broadcasts = broadcasts.size();
     deps.admin = &admin;
     deps.shop = &shop;
     routes = std::make_unique<HttpRoutes>(deps);
@@ -156,7 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Redis refusals come on a later turn of the loop.
   for (int turns = 0; answers == 0 && turns < 100; ++turns) g_main_context_iteration(n.loop.context(), FALSE);
   check(answers == 1);
-  check(answer.status >= 200 && answer.status < 500 ? true : answer.status == 503);
+  check(answer.status >= 200 && answer.status < 600 && answer.status != 500);
   check(json::accept(answer.body) || answer.status == 204);
   check(exceptions_caught(Boundary::http) + exceptions_caught(Boundary::redis) + exceptions_caught(Boundary::timer) ==
         caught_before);

@@ -4,7 +4,11 @@
 // the exception boundary (livegate_handler_exceptions_total stays 0: the causes are fixed, the
 // boundary is the last line).
 
+#include <fcntl.h>
 #include <sys/socket.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "api_calls.h"
 #include "trust_fixture.h"
@@ -19,7 +23,7 @@ namespace {
 class Hostile : public Trust {
  protected:
   std::string http_yaml() const override {
-    return "  header_timeout_ms: 600\n  body_timeout_ms: 600\n  keepalive_timeout_ms: 3000\n";
+    return "  header_timeout_ms: 600\n  body_timeout_ms: 600\n  keepalive_timeout_ms: 3000\n  send_timeout_ms: 1500\n";
   }
 
   // The node is up, and nothing reached an exception boundary.
@@ -317,5 +321,54 @@ TEST_F(Hostile, NamesAndChatTextCannotSpoof) {
   json a;
   EXPECT_EQ(call("POST", "/api/broadcasts/orchard/tokens", kSeller, json{{"role", "moderator"}, {"name", "Mia\u202E"}}.dump(), &a),
             400);
+  expect_healthy();
+}
+
+// Clients that stop half-way: one that closes its side after asking still gets its answers (both
+// of two sent together); an empty file is an answer too.
+TEST_F(Hostile, HalfClosedClientsAndEmptyFilesGetTheirAnswers) {
+  auto r = raw_exchange(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/nothing HTTP/1.1\r\nHost: x\r\n\r\n",
+                        1500ms, /*half_close=*/true);
+  EXPECT_EQ(r.statuses(), (std::vector<int>{200, 404})) << r.bytes;
+  EXPECT_TRUE(r.closed);
+  const std::string dir = server->media_root() + "/live/orchard";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/empty.txt").close();
+  r = raw("GET /live/orchard/empty.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.statuses(), std::vector<int>{200}) << r.bytes;
+  EXPECT_NE(lower(r.bytes).find("\r\ncontent-length: 0\r\n"), std::string::npos) << r.bytes;
+  expect_healthy();
+}
+
+// A WebSocket client that sends and never reads (here: pings, whose pongs pile up) is not read
+// any more once it is far behind, and goes when the send clock (1.5 s here) runs out: it cannot
+// grow the server's memory or keep its slot.
+TEST_F(Hostile, AWebSocketClientThatNeverReadsIsClosed) {
+  WsClient c;
+  c.set_receive_buffer(4096);
+  ASSERT_TRUE(c.connect(server->port(), "/ws/orchard"));
+  fcntl(c.fd(), F_SETFL, fcntl(c.fd(), F_GETFL) | O_NONBLOCK);
+  // Masked pings with a 125-byte payload; each asks for a 127-byte pong.
+  std::string ping = {static_cast<char>(0x89), static_cast<char>(0x80 | 125), 1, 2, 3, 4};
+  ping += std::string(125, 'p');
+  size_t sent = 0;
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < until) {
+    const ssize_t n = send(c.fd(), ping.data(), ping.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EAGAIN) break;  // the server stopped reading us
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now(), until) << "the server kept reading: " << sent << " bytes";
+  // Nothing read from here on: the server must close it by itself.
+  std::this_thread::sleep_for(3s);
+  char buf[65536];
+  ssize_t n = 0;
+  fcntl(c.fd(), F_SETFL, fcntl(c.fd(), F_GETFL) & ~O_NONBLOCK);
+  timeval tv{2, 0};
+  setsockopt(c.fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  while ((n = recv(c.fd(), buf, sizeof(buf), 0)) > 0) {
+  }
+  EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "still open after the send clock: " << std::strerror(errno);
   expect_healthy();
 }

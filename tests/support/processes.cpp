@@ -277,7 +277,7 @@ std::string RawExchange::first_body() const {
   return bytes.substr(start + 4, next == std::string::npos ? std::string::npos : next - start - 4);
 }
 
-RawExchange raw_exchange(int port, const std::string& request, std::chrono::milliseconds quiet) {
+RawExchange raw_exchange(int port, const std::string& request, std::chrono::milliseconds quiet, bool half_close) {
   RawExchange r;
   const int fd = connect_loopback(port, quiet);
   if (fd < 0) return r;
@@ -287,6 +287,7 @@ RawExchange raw_exchange(int port, const std::string& request, std::chrono::mill
     close(fd);
     return r;
   }
+  if (half_close) shutdown(fd, SHUT_WR);
   char buf[16384];
   bool first = true;
   while (true) {

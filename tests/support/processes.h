@@ -121,8 +121,9 @@ struct RawExchange {
 
 // Sends bytes on a new connection to 127.0.0.1:port and reads until the server closes or
 // nothing more arrives for `quiet`. A test's bound on how long a case may take.
+// half_close: shut the sending side after the request, as a client that says no more.
 RawExchange raw_exchange(int port, const std::string& request,
-                         std::chrono::milliseconds quiet = std::chrono::milliseconds(1000));
+                         std::chrono::milliseconds quiet = std::chrono::milliseconds(1000), bool half_close = false);
 
 // Blocking HTTP/1.1 GET on 127.0.0.1; returns status (0 on failure) and fills body.
 int http_get(int port, const std::string& path, std::string* body = nullptr,

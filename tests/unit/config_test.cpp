@@ -108,6 +108,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.http.body_timeout_ms, code.http.body_timeout_ms);
   EXPECT_EQ(file.http.keepalive_timeout_ms, code.http.keepalive_timeout_ms);
   EXPECT_EQ(file.http.send_timeout_ms, code.http.send_timeout_ms);
+  EXPECT_EQ(file.http.handler_timeout_ms, code.http.handler_timeout_ms);
   EXPECT_EQ(file.http.max_websocket_message_bytes, code.http.max_websocket_message_bytes);
   EXPECT_EQ(file.http.cors_origins, code.http.cors_origins);
   EXPECT_EQ(file.http.embed_origins, code.http.embed_origins);

@@ -102,6 +102,17 @@ TEST(RequestHead, RequestLineMethodsVersionsAndTargets) {
   EXPECT_EQ(status_of("GET /a?x=%00 HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
   EXPECT_EQ(status_of("GET /caf\xC3\xA9 HTTP/1.1\r\nHost: x\r\n\r\n"), 400) << "8-bit bytes must be percent-encoded";
   EXPECT_EQ(status_of("GET /a#frag HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+  for (const char* raw : {"<", ">", "\"", "{", "}", "`", "\\"}) {
+    EXPECT_EQ(status_of(std::string("GET /a") + raw + "b HTTP/1.1\r\nHost: x\r\n\r\n"), 400) << raw;
+  }
+  for (const char* raw : {"|", "^", "[", "]", "~", "!", "$", "'", "(", ")", "*", ",", ";", "=", ":", "@"}) {
+    EXPECT_EQ(status_of(std::string("GET /a") + raw + "b HTTP/1.1\r\nHost: x\r\n\r\n"), 0) << raw << " (browsers send it raw)";
+  }
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: a b\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"), 0);
+  // A query's values are any text but NUL (a form's textarea sends line ends).
+  EXPECT_EQ(parse("GET /s?q=a%0Ab%09c HTTP/1.1\r\nHost: x\r\n\r\n").head.query.at("q"), "a\nb\tc");
   EXPECT_EQ(status_of("GET watch HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
   EXPECT_EQ(status_of("GET * HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
   EXPECT_EQ(parse("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").head.path, "*");
@@ -109,6 +120,10 @@ TEST(RequestHead, RequestLineMethodsVersionsAndTargets) {
   ASSERT_EQ(absolute.result, HeadParse::Result::done);
   EXPECT_EQ(absolute.head.path, "/watch/a");
   EXPECT_EQ(absolute.head.query.at("x"), "1");
+  auto no_path = parse("GET http://shop.example?x=1 HTTP/1.1\r\nHost: shop.example\r\n\r\n");
+  ASSERT_EQ(no_path.result, HeadParse::Result::done) << no_path.error;
+  EXPECT_EQ(no_path.head.path, "/");
+  EXPECT_EQ(no_path.head.query.at("x"), "1");
 }
 
 TEST(RequestHead, GarbageIsRefusedFromItsFirstBytes) {

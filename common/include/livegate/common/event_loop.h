@@ -1,6 +1,6 @@
 #pragma once
-// The process's one event loop: a GLib main loop that also drives libwebsockets,
-// hiredis and the GStreamer bus. Everything that touches sockets or room state runs here.
+// The process's one event loop: a GLib main loop that also drives the HTTP/WebSocket server
+// (libuv inside it), hiredis and the GStreamer bus. Everything that touches sockets or room state runs here.
 
 #include <glib.h>
 

@@ -33,6 +33,8 @@ struct HttpConfig {
   int body_timeout_ms = 20000;
   int keepalive_timeout_ms = 15000;
   int send_timeout_ms = 30000;
+  // A request whose handler has not answered by then gets 504 (a bug, or a dependency that hangs).
+  int handler_timeout_ms = 60000;
   // A WebSocket message larger than this closes the socket with 1009 (the chat's own, smaller
   // chat.max_frame_bytes answers an error frame and keeps the socket).
   size_t max_websocket_message_bytes = 65536;

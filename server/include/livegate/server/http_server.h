@@ -67,6 +67,8 @@ class HttpServer {
   void mark_dirty(HttpConnection* connection);
   void flush_dirty();
   std::string next_request_id();
+  // A WebSocket client with more than this sent and not taken is not read until it catches up.
+  size_t websocket_read_pause_bytes() const { return 16 * config_.max_websocket_message_bytes; }
   void run_uv_loop_until_idle();
   void close_uv_loop();
 

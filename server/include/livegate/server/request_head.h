@@ -8,8 +8,8 @@
 //   - GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (another token: 501);
 //   - one Host in HTTP/1.1; at most one Content-Length, digits only; Transfer-Encoding only in
 //     HTTP/1.1, only "chunked" (else 501), never beside Content-Length (400);
-//   - the target's path and query percent-decoded, refusing %00, control characters and bytes
-//     that are not UTF-8;
+//   - the target's path percent-decoded, refusing %00, control characters and bytes that are not
+//     UTF-8; the query's values refusing %00; a Host that is not a host and port;
 //   - a head larger than the limit is 431 (414 when the request line alone is);
 //   - garbage (a TLS hello, a binary protocol) is refused from its first bytes, not after a
 //     timeout.
@@ -62,8 +62,9 @@ struct HeadParse {
 // allows). need_more: it is not complete yet and nothing seen so far is wrong.
 HeadParse parse_request_head(std::string_view bytes, const HeadLimits& limits);
 
-// Percent-decodes a path or query part; nullopt when an escape is malformed or the result has
-// a NUL, another control character or bytes that are not UTF-8. plus_is_space: a query's '+'.
+// Percent-decodes a path or query part; nullopt when an escape is malformed or the result has a
+// NUL, and for a path also another control character or bytes that are not UTF-8.
+// plus_is_space: a query part ('+' is a space).
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // The status line's reason phrase ("Not Found").
