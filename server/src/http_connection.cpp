@@ -239,8 +239,18 @@ void HttpConnection::process() {
     if (phase_ == Phase::head) {
       if (in_.empty()) return;
       if (deadline_ == Deadline::keepalive) arm(Deadline::head);  // the first byte of a request
+      // A head is read again only when a line may have ended (or it passed the limit, or it is
+      // still short enough to be judged as garbage): a client sending a byte at a time costs a
+      // scan per line, not per byte.
+      const bool new_line = in_.find('\n', head_scanned_) != std::string::npos;
+      if (!new_line && in_.size() > 64 && in_.size() <= c.max_header_bytes) {
+        head_scanned_ = in_.size();
+        return;
+      }
       HeadParse p = parse_request_head(in_, HeadLimits{c.max_header_bytes, c.max_header_fields});
+      head_scanned_ = in_.size();
       if (p.result == HeadParse::Result::need_more) return;
+      head_scanned_ = 0;
       if (p.result == HeadParse::Result::failed) return respond_error(p.status, p.error, true);
       head_ = std::move(p.head);
       in_.erase(0, p.consumed);

@@ -99,6 +99,7 @@ class HttpConnection {
   Deadline deadline_ = Deadline::none;
 
   std::string in_;  // read and not yet used
+  size_t head_scanned_ = 0;  // of in_, bytes already looked at for the end of a head
   RequestHead head_;
   std::optional<RequestBody> body_reader_;
   std::string body_;
