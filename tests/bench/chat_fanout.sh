@@ -79,7 +79,7 @@ echo "### Chat fan-out: $CONNECTIONS viewers in one room, $CHATTERS chatters x $
 echo
 echo "| server | connected | connect errors | closed by server | lines sent/s | deliveries/s | delivered | p50 ms | p99 ms | max ms | RSS KiB per idle connection | peak RSS MiB | server CPU % | redis CPU % | deliveries per server+redis CPU-second | load tool CPU % |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-label() { case $1 in livegate) echo "livegate (lws hub, 100 ms batches, Redis XADD+PUBLISH)";; ws) echo "Node ws (broadcast per line)";; socketio) echo "socket.io 4 + Redis adapter";; esac; }
+label() { case $1 in livegate) echo "livegate (hub, 100 ms batches, Redis XADD+PUBLISH)";; ws) echo "Node ws (broadcast per line)";; socketio) echo "socket.io 4 + Redis adapter";; esac; }
 for server in $SERVERS; do
   f="$WORK/$server.json"
   if [ ! -s "$f" ]; then echo "| $(label "$server") | failed: no result | | | | | | | | | | | | | | |"; continue; fi
