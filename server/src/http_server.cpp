@@ -18,12 +18,6 @@ namespace {
 
 constexpr int kBacklog = 511;
 
-// Refusals logged at most this often a minute (count_refusal).
-LogBudget& refusal_budget() {
-  static LogBudget budget(30);
-  return budget;
-}
-
 // Every connection is a file descriptor, and the soft limit is often 1,024: it goes up to the hard
 // one (as nginx's worker_rlimit_nofile and Go's runtime do), and a limit below what the config
 // allows is said at start, not found at the 1,025th viewer.
@@ -98,9 +92,10 @@ bool HttpServer::start(std::string* error) {
 void HttpServer::on_connection(uv_stream_t* listener, int status) {
   auto* self = static_cast<HttpServer*>(listener->data);
   if (status < 0) {
-    static LogBudget budget(10);  // out of descriptors, every connect would say it
-    uint64_t held_back = 0;
-    if (budget.take(&held_back)) log("http")->warn("accept failed: {} ({} more not logged)", uv_strerror(status), held_back);
+    uint64_t held_back = 0;  // out of descriptors, every connect would say it
+    if (self->accept_log_.take(&held_back)) {
+      log("http")->warn("accept failed: {} ({} more not logged)", uv_strerror(status), held_back);
+    }
     return;
   }
   guarded(Boundary::http, "accepting a connection", [self] { self->accept_one(); });
@@ -131,7 +126,7 @@ void HttpServer::forget(uint64_t id) { connections_.erase(id); }
 void HttpServer::count_refusal(const std::string& peer, int status, const std::string& why) {
   if (metrics_) metrics_->count_http(status);
   uint64_t held_back = 0;
-  if (!refusal_budget().take(&held_back)) return;
+  if (!refusal_log_.take(&held_back)) return;
   log("http")->info("{}: {} {}{}", peer, status, why,
                     held_back ? " (" + std::to_string(held_back) + " more refusals not logged)" : std::string());
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/log_budget.h"
 #include "livegate/common/websocket.h"
 #include "livegate/server/config.h"
 #include "livegate/server/http_message.h"
@@ -86,6 +87,8 @@ class HttpServer {
   std::string request_id_prefix_;  // random per process, so ids from several nodes do not collide
   std::unordered_map<uint64_t, std::unique_ptr<HttpConnection>> connections_;
   std::vector<uint64_t> dirty_;  // connections with frames to write this turn
+  LogBudget refusal_log_{30};    // refusals and failed accepts logged a minute: a flood costs a few lines
+  LogBudget accept_log_{10};
   bool flush_posted_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
