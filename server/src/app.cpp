@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 
 #include "livegate/chat/chat_store.h"
@@ -89,6 +90,10 @@ bool open_shops(EventLoop& loop, commerce::CatalogStore& catalog, commerce::Orde
 }  // namespace
 
 int run_app(const Config& config) {
+  // A client that goes while it is being written to must cost that write (EPIPE, its connection
+  // closes), not the process: a write to a socket whose peer has gone raises SIGPIPE, whose
+  // default action ends the process, and libuv writes with writev (no MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   set_log_level(config.log_level);
   set_log_format(config.log_format);
   auto missing = streaming::missing_elements();

@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <glib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +183,13 @@ void HttpConnection::start() {
   // A viewer whose network vanished (a NAT forgot it, a phone lost coverage) sends no FIN: the
   // kernel's keepalive finds it, so it leaves the room's count and its slot.
   uv_tcp_keepalive(&tcp_, 1, kKeepaliveIdleSeconds);
+  // What the send clock cannot see: bytes already in the kernel that the client never takes
+  // (its window stays at zero). The kernel gives up on them after the same time.
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
+    const unsigned int ms = static_cast<unsigned int>(server_.config_.send_timeout_ms);
+    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+  }
   if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) != 0) return close_now();
   arm(Deadline::keepalive);  // a connection opened ahead of time (a browser's preconnect) may idle
 }
@@ -635,8 +645,8 @@ void HttpConnection::expired() {
     case Deadline::body:
       return respond_error(408, "the body did not arrive within " + std::to_string(c.body_timeout_ms) + " ms", true);
     case Deadline::send:
-      log("http")->info("{}: closed, took nothing of what it was sent for {} ms", peer_, c.send_timeout_ms);
-      return close_now();
+      log("http")->info("{}: reset, took nothing of what it was sent for {} ms", peer_, c.send_timeout_ms);
+      return reset_now();
     case Deadline::handler:
       // A handler that never answered (its Respond kept, never called): the client is told, and
       // an answer that comes later is dropped (the request's number has moved on).
@@ -661,6 +671,18 @@ void HttpConnection::close_now() {
   uv_timer_stop(&timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
+}
+
+void HttpConnection::reset_now() {
+  if (closing_) return;
+  // uv_tcp_close_reset() would do this, but refuses a handle that is shutting down, and a client
+  // that stops taking its last answer is one.
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
+    linger reset{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  }
+  close_now();
 }
 
 void HttpConnection::close_soon() {

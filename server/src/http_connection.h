@@ -56,6 +56,10 @@ class HttpConnection {
   // read and dropped for a moment (so it sees the answer rather than a reset).
   void close_after_writing();
   void close_now();
+  // Closes with a reset: what the kernel still holds for the client is dropped at once, and the
+  // client learns it. For a client that took nothing for the send clock: a plain close would
+  // queue the FIN behind bytes it never takes, and the kernel would keep them.
+  void reset_now();
   // close_now() on a later turn: for code called from the application (the hub), which must not
   // hear "closed" in the middle of its own call.
   void close_soon();

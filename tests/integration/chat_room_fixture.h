@@ -23,6 +23,8 @@ class ChatRoomFixture : public ::testing::Test {
            "  ip_messages_per_minute: 0\n  buys_per_second: 0\n  ip_buys_per_second: 0\n";  // all on 127.0.0.1
   }
   virtual int nodes() const { return 1; }
+  // More lines for the http: section (indented by two spaces).
+  virtual std::string http_yaml() const { return {}; }
 
   void SetUp() override {
     ASSERT_TRUE(redis.start());
@@ -35,7 +37,7 @@ class ChatRoomFixture : public ::testing::Test {
       - {sku: honeycrisp-10lb, title: Honeycrisp 10 lb, price_cents: 3499, stock: 20}
 )";
     for (int i = 0; i < nodes(); ++i) {
-      servers.push_back(std::make_unique<LivegateServer>(redis.port(), broadcast, extra));
+      servers.push_back(std::make_unique<LivegateServer>(redis.port(), broadcast, extra, http_yaml()));
       ASSERT_TRUE(servers.back()->start()) << servers.back()->log();
     }
   }

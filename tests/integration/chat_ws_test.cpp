@@ -152,7 +152,7 @@ TEST_F(ChatWs, ViewerCountFollowsConnections) {
   }
   json v = next_event(*a, "viewers");
   while (!v.is_null() && v["count"] != 1) v = next_event(*a, "viewers");
-  EXPECT_EQ(v["count"], 1);
+  EXPECT_EQ(v["count"], 1) << "socket closed " << a->closed() << ", close code " << a->close_code();
 }
 
 TEST_F(ChatWs, HttpRoutesAndErrors) {
