@@ -11,6 +11,7 @@
 #include "abr_launch.h"
 #include "abr_rungs.h"
 #include "keyframe_cuts.h"
+#include "start_together.h"
 #include "sws_scale.h"
 #include "livegate/common/guard.h"
 #include "livegate/common/log.h"
@@ -49,6 +50,9 @@ namespace {
 // "vq<i>"/"aq<i>" pair per rung, each with its own muxer and sink. Every h264parse before a
 // muxer has config-interval=-1: SPS/PPS before each keyframe, so every segment decodes on its
 // own (a player joining live starts mid-playlist; RTMP publishers send them once, out of band).
+// Video waits at most this long for the audio to start (start_together.h): a video-only
+// publisher costs this much at its start, and no more.
+constexpr std::chrono::milliseconds kMaxAudioWait{2000};
 constexpr const char* kVideoOut = " ! queue name=vq ";
 constexpr const char* kAudioOut = " ! queue name=aq ";
 constexpr const char* kVideoTee = " ! tee name=vt ";
@@ -273,19 +277,25 @@ bool BroadcastPipeline::attach_segmenter(size_t rendition, std::string* error) {
   gst_util_set_object_arg(G_OBJECT(sink), "next-file", "key-unit-event");  // cuts: keyframe_cuts.h
   gst_bin_add_many(GST_BIN(pipeline_), mux, sink, nullptr);
   bool ok = gst_element_link(mux, sink);
-  for (const std::string queue_name : {"vq", "aq"}) {
-    GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), (queue_name + suffix).c_str());
-    GstPad* src = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
+  GstPad* outs[2] = {nullptr, nullptr};  // video, audio
+  for (int i = 0; i < 2; ++i) {
+    GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), ((i == 0 ? "vq" : "aq") + suffix).c_str());
+    outs[i] = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
     GstPad* dst = gst_element_request_pad_simple(mux, "sink_%d");
-    ok = ok && src && dst && gst_pad_link(src, dst) == GST_PAD_LINK_OK;
-    if (ok && queue_name == "vq") {
-      cut_on_keyframes(src, static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND,
-                       &outputs_[rendition].first_keyframe);
-    }
-    if (src) gst_object_unref(src);
+    ok = ok && outs[i] && dst && gst_pad_link(outs[i], dst) == GST_PAD_LINK_OK;
     if (dst) gst_object_unref(dst);  // the muxer keeps its request pad until it is disposed
     if (queue) gst_object_unref(queue);
   }
+  if (ok) {
+    // A ladder's rungs are held back once, before its tees (watch_raw_video()), so they start
+    // on the same frame; here only a passthrough output. The gate's probe goes first: the cuts
+    // never see the frames it drops.
+    if (output_.ladder.empty()) start_video_with_audio(outs[0], outs[1], kMaxAudioWait);
+    cut_on_keyframes(outs[0], static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND,
+                     &outputs_[rendition].first_keyframe);
+  }
+  for (GstPad* pad : outs)
+    if (pad) gst_object_unref(pad);
   if (!ok && error) *error = "cannot link the segmenter";
   return ok;
 }
@@ -298,11 +308,20 @@ void BroadcastPipeline::watch_raw_video() {
     gst_object_unref(filter);  // the bin keeps it, and outlives the probe
   }
   GstElement* tee = gst_bin_get_by_name(GST_BIN(pipeline_), "vt");
+  GstElement* audio_tee = gst_bin_get_by_name(GST_BIN(pipeline_), "at");
   GstPad* sink = gst_element_get_static_pad(tee, "sink");
+  GstPad* audio_sink = gst_element_get_static_pad(audio_tee, "sink");
   GstPad* raw = gst_pad_get_peer(sink);
+  GstPad* audio = gst_pad_get_peer(audio_sink);
+  // Raw frames are all "keyframes" to the gate: every rung starts on the first frame after the
+  // audio, and its encoder makes that a keyframe.
+  start_video_with_audio(raw, audio, kMaxAudioWait);
   drive_rungs(raw, std::move(rungs), static_cast<GstClockTime>(output_.segment_seconds) * GST_SECOND);
+  gst_object_unref(audio);
   gst_object_unref(raw);
+  gst_object_unref(audio_sink);
   gst_object_unref(sink);
+  gst_object_unref(audio_tee);
   gst_object_unref(tee);
 }
 

@@ -2,6 +2,7 @@
 // Real livegate + redis-server; ICE over loopback only (livegate offers 127.0.0.1 alone).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startLivegate, launchChromium, screenshotPath, broadcast, waitFor, FAKE_CAMERA_ARGS, trackFailures } from './harness.mjs';
 
 const KEY = 'e2e-whip-stream-key-0123';
@@ -54,6 +55,16 @@ check('Chromium publishes its camera over WHIP (H.264) and a viewer plays it', {
   await waitFor(async () => (await api('/api/broadcasts/e2e-whip')).state === 'live', 20000, 'state live');
   const detail = await api('/api/broadcasts/e2e-whip');
   assert.equal(detail.source, 'publisher');
+  // Every segment has both tracks, the first one too: hls.js makes its buffers from the first
+  // segment it loads, and a video-only one followed by audio+video ones failed every append (a
+  // viewer who came in the first seconds never saw a picture).
+  const playlist = await (await fetch(`${server.baseUrl}/live/e2e-whip/index.m3u8`)).text();
+  for (const segment of playlist.split('\n').filter((line) => line.endsWith('.ts'))) {
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type',
+      '-of', 'json', `${server.baseUrl}/live/e2e-whip/${segment}`]).toString());
+    const tracks = [...new Set(probe.streams.map((s) => s.codec_type))].sort();
+    assert.deepEqual(tracks, ['audio', 'video'], `the tracks of ${segment}`);
+  }
   await seller.screenshot({ path: screenshotPath('golive.png') });
 
   const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();

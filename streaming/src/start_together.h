@@ -1,0 +1,25 @@
+#pragma once
+// Holds a broadcast's video back until its audio flows, so the first HLS segment already has
+// both tracks. A player (hls.js) makes its buffers from the first segment it loads: a video-only
+// first segment followed by audio+video ones failed every append ("the audio SourceBuffer does
+// not exist"), so a viewer who opened a WHIP broadcast in its first seconds never saw a picture
+// (its audio, Opus re-encoded to AAC, reaches the demuxer a few hundred milliseconds after the
+// video; an RTMP or SRT publisher's may too).
+//
+// Video before the first audio buffer is dropped; then upstream is asked for a keyframe (an
+// encoder makes one; passthrough waits for the publisher's next) and video resumes at the next
+// keyframe, so the stream still starts decodable. If no audio comes within max_wait of video,
+// video goes on alone: a video-only publisher must not stall.
+
+#include <gst/gst.h>
+
+#include <chrono>
+
+namespace livegate::streaming {
+
+// video_pad and audio_pad: pads the two tracks pass (before a muxer: H.264 with keyframes marked;
+// before a ladder's tees: raw frames, each of which may start). The video probe stays for the
+// pad's life and costs a flag test per buffer after the start; the audio probe goes after one.
+void start_video_with_audio(GstPad* video_pad, GstPad* audio_pad, std::chrono::milliseconds max_wait);
+
+}  // namespace livegate::streaming
