@@ -9,7 +9,10 @@
 // Video before the first audio buffer is dropped; then upstream is asked for a keyframe (an
 // encoder makes one; passthrough waits for the publisher's next) and video resumes at the next
 // keyframe, so the stream still starts decodable. If no audio comes within max_wait of video,
-// video goes on alone: a video-only publisher must not stall.
+// video goes on alone and the muxer's audio pad is released (a video-only publisher stalled the
+// muxer for ever before this). Audio that starts after that is dropped: the broadcast stays
+// video-only until its publisher reconnects. A ladder's muxers are behind tees and still wait
+// for audio (a video-only publisher needs a passthrough broadcast).
 
 #include <gst/gst.h>
 

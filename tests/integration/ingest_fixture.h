@@ -70,17 +70,24 @@ class IngestFixture : public ::testing::Test {
     return "rtmp://127.0.0.1:" + std::to_string(server->rtmp_port()) + "/live/" + key;
   }
 
-  // ffmpeg publishing a 320x180@15 test pattern with a tone, H.264 + AAC, in real time.
-  ChildProcess& publish(const std::string& key, int seconds, const std::string& video_codec = "libx264") {
+  // ffmpeg publishing a 320x180@15 test pattern with a tone, H.264 + AAC, in real time (no tone,
+  // no audio track at all, with with_audio false).
+  ChildProcess& publish(const std::string& key, int seconds, const std::string& video_codec = "libx264",
+                        bool with_audio = true) {
     publishers.push_back(std::make_unique<ChildProcess>());
     std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-                                     "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
-                                     "-f", "lavfi", "-i", "sine=frequency=440",
-                                     "-t", std::to_string(seconds), "-c:v", video_codec};
+                                     "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15"};
+    if (with_audio) {
+      for (const char* a : {"-f", "lavfi", "-i", "sine=frequency=440"}) argv.push_back(a);
+    }
+    for (const std::string& a : {std::string("-t"), std::to_string(seconds), std::string("-c:v"), video_codec}) {
+      argv.push_back(a);
+    }
     if (video_codec == "libx264") {
       for (const char* a : {"-preset", "veryfast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p"}) argv.push_back(a);
     }
-    for (const char* a : {"-c:a", "aac", "-f", "flv"}) argv.push_back(a);
+    for (const char* a : {"-c:a", "aac"}) if (with_audio) argv.push_back(a);
+    for (const char* a : {"-f", "flv"}) argv.push_back(a);
     argv.push_back(url(key));
     publishers.back()->start(argv, log_dir + "/ffmpeg-" + std::to_string(publishers.size()) + ".log");
     return *publishers.back();

@@ -76,6 +76,23 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
   EXPECT_NE(probe.find("width=320"), std::string::npos) << probe;
 }
 
+// Video waits for the audio before the segmenter, so the first segment has both tracks
+// (start_together.h); a publisher with no audio track must not wait for one for ever.
+TEST_F(RtmpIngest, AVideoOnlyPublisherGoesLiveWithoutAudio) {
+  publish(kKey, 15, "libx264", /*with_audio=*/false);
+  std::string playlist;
+  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(20));
+  const auto segments = segments_in(playlist);
+  ASSERT_GE(segments.size(), 2u) << playlist;
+  std::string segment;
+  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
+  const std::string file = log_dir + "/video-only.ts";
+  std::ofstream(file, std::ios::binary) << segment;
+  const std::string streams = run("ffprobe -v error -show_entries stream=codec_name -of compact=p=0 '" + file + "' 2>&1");
+  EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
+  EXPECT_EQ(run("ffmpeg -v error -i '" + file + "' -f null - 2>&1"), "") << "the first segment decodes";
+}
+
 TEST_F(RtmpIngest, WrongKeyIsRefusedAndLogged) {
   ChildProcess& p = publish("not-the-right-key-999", 5);
   EXPECT_TRUE(wait_log("publish refused: unknown stream key", std::chrono::seconds(10)));
