@@ -1,5 +1,5 @@
 #pragma once
-// The WebSocket protocol of DESIGN.md: parsing and validating client frames, and building the
+// The WebSocket protocol (docs/protocol.md): parsing and validating client frames, and building the
 // server's frames. Pure functions, no I/O, so every rule is unit-tested.
 
 #include <nlohmann/json.hpp>
@@ -80,7 +80,7 @@ using ClientMessage = std::variant<Hello, ChatLine, Buy, Ping, Ask, Vote, Answer
 // True for messages only the seller and moderators may send.
 bool needs_moderator(const ClientMessage& m);
 
-// A rejected frame: code is one of DESIGN.md's error codes, message is for people.
+// A rejected frame: code is one of docs/protocol.md's error codes, message is for people.
 struct ProtocolError {
   std::string code;
   std::string message;

@@ -1,5 +1,5 @@
 #pragma once
-// The exception boundary. Every callback that a C library or the loop makes into livegate (lws,
+// The exception boundary. Every callback that a C library or the loop makes into livegate (libuv,
 // hiredis, GLib sources and timers, GStreamer bus and streaming-thread callbacks, libsoup)
 // runs its body through guarded(). An exception that reached a C frame or a noexcept function
 // would call std::terminate and drop every viewer of every broadcast; here it costs one
@@ -49,7 +49,7 @@ bool guarded(Boundary where, std::string_view context, F&& fn) noexcept {
 }
 
 // Runs fn() and returns its value, or `fallback` when it threw (a C callback's return code:
-// -1 closes an lws connection, G_SOURCE_REMOVE ends a watch, GST_PAD_PROBE_DROP drops a buffer).
+// -1 closes a connection, G_SOURCE_REMOVE ends a watch, GST_PAD_PROBE_DROP drops a buffer).
 template <typename R, typename F>
 R guarded_or(Boundary where, std::string_view context, R fallback, F&& fn) noexcept {
   try {

@@ -1,5 +1,5 @@
 #pragma once
-// Key names of DESIGN.md's Redis schema. Every key of a broadcast carries the hash tag {id},
+// Key names of the Redis schema (docs/architecture.md). Every key of a broadcast carries the hash tag {id},
 // so a Redis Cluster keeps one broadcast on one slot and its scripts stay legal.
 
 #include <string>
@@ -17,7 +17,7 @@ inline std::string orders(const std::string& id) { return key(id, "orders"); }
 inline std::string idem(const std::string& id) { return key(id, "idem"); }
 inline std::string products(const std::string& id) { return key(id, "products"); }
 
-// Commerce (commerce/src/*_scripts): what the buy script reads and the tally it keeps.
+// Commerce (commerce/src/buy_script.cpp): what the buy script reads and the tally it keeps.
 // terms: sku -> "price_cents:max_per_order:per_buyer" (the numbers a buy needs, no JSON to decode);
 // catalog: sorted set sku -> position (the order sellers listed them), catalog_seq its counter;
 // bought: "<sku>|<user>" and
@@ -43,7 +43,6 @@ inline std::string shop_stats(const std::string& id) { return key(id, "stats"); 
 inline std::string tappers(const std::string& id) { return key(id, "funnel:tapped"); }
 inline std::string clickers(const std::string& id) { return key(id, "funnel:clicked"); }
 inline std::string buyers(const std::string& id) { return key(id, "funnel:bought"); }
-inline std::string meta(const std::string& id) { return key(id, "meta"); }
 inline std::string events(const std::string& id) { return key(id, "events"); }
 inline std::string chat(const std::string& id) { return key(id, "chat"); }
 

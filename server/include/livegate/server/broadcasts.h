@@ -17,9 +17,9 @@ namespace livegate::server {
 
 struct Broadcast {
   BroadcastConfig config;
-  std::string state = "starting";  // starting | live | ended (DESIGN.md's state event values)
+  std::string state = "starting";  // starting | waiting | live | reconnecting | ended (docs/protocol.md)
   std::unique_ptr<streaming::BroadcastPipeline> pipeline;
-  uint64_t publisher = 0;  // the RTMP connection feeding it, 0 when none
+  uint64_t publisher = 0;  // the RTMP, SRT or WHIP connection feeding it, 0 when none
   std::string source = "none";  // none | fallback | publisher | slate
   std::unique_ptr<streaming::IngestStats> ingest;  // while a publisher sends
   std::unique_ptr<streaming::BackpressureGate> gate;  // RTMP publishers: drops when the pipeline lags

@@ -1,5 +1,5 @@
 #pragma once
-// livegate's URL space, in one table (docs/api.md describes it for people):
+// livegate's URL space, in one table (README.md's HTTP API section describes it for people):
 //   pages      /, /watch/{id}, /keynote/{id}, /embed/{id}, /embed.js, /golive, /studio
 //   files      /assets/{path...}, /vendor/hls.min.js
 //   video      /live/{id}/{file...} (playlists, segments, thumbnails), /vod/{id}/{file}

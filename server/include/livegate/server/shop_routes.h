@@ -1,5 +1,5 @@
 #pragma once
-// The shop's REST API (DESIGN.md "products, pins, deals, stats"). Reads are public except the
+// The shop's REST API (products, pins, deals, stats; README.md lists the routes). Reads are public except the
 // dashboard; writes need the seller token. Every change goes through Redis scripts and reaches
 // viewers on every node as a room event.
 //   GET    /api/broadcasts/{id}/products

@@ -17,7 +17,7 @@ namespace livegate::streaming {
 
 struct WhipServerConfig {
   WhipMediaConfig media;
-  size_t max_sessions = 8;                         // each one decodes and encodes: CPU-bound
+  size_t max_sessions = 4;                         // each one decodes and encodes: CPU-bound
   std::chrono::seconds answer_timeout{10};         // offer → answer (ICE gathering)
   std::chrono::seconds media_timeout{10};          // no media for this long ends a session
 };
