@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "http_syntax.h"
@@ -26,6 +28,7 @@ constexpr size_t kFileAhead = 512 * 1024;  // ...while less than this waits to b
 constexpr size_t kMaxBuffersPerWrite = 512;
 constexpr int kLingerMs = 2000;
 constexpr unsigned kKeepaliveIdleSeconds = 60;
+constexpr unsigned kKeepaliveProbes = 10;  // libuv's, one a second after the idle time
 constexpr std::string_view kWebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 struct WriteRequest {
@@ -184,11 +187,17 @@ void HttpConnection::start() {
   // kernel's keepalive finds it, so it leaves the room's count and its slot.
   uv_tcp_keepalive(&tcp_, 1, kKeepaliveIdleSeconds);
   // What the send clock cannot see: bytes already in the kernel that the client never takes
-  // (its window stays at zero). The kernel gives up on them after the same time.
+  // (its window stays at zero, or the network went). The kernel gives up on them after the send
+  // clock's time, but never sooner than keepalive would: with a user timeout set, the kernel
+  // ends an idle connection as soon as that time has passed and one probe is unanswered, not
+  // after libuv's 10 probes a second apart.
   uv_os_fd_t fd;
   if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
-    const unsigned int ms = static_cast<unsigned int>(server_.config_.send_timeout_ms);
-    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+    const unsigned int ms = std::max(static_cast<unsigned int>(server_.config_.send_timeout_ms),
+                                     (kKeepaliveIdleSeconds + kKeepaliveProbes) * 1000);
+    if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms)) != 0) {
+      log("http")->debug("{}: TCP_USER_TIMEOUT not set: {}", peer_, std::strerror(errno));
+    }
   }
   if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) != 0) return close_now();
   arm(Deadline::keepalive);  // a connection opened ahead of time (a browser's preconnect) may idle
@@ -675,12 +684,13 @@ void HttpConnection::close_now() {
 
 void HttpConnection::reset_now() {
   if (closing_) return;
-  // uv_tcp_close_reset() would do this, but refuses a handle that is shutting down, and a client
-  // that stops taking its last answer is one.
+  // SO_LINGER {1, 0}: close() then sends a reset and drops what the kernel holds (what
+  // uv_tcp_close_reset() does, which refuses a handle after uv_shutdown()).
   uv_os_fd_t fd;
-  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
-    linger reset{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  linger reset{1, 0};
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) != 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) != 0) {
+    log("http")->debug("{}: closed without a reset: {}", peer_, std::strerror(errno));
   }
   close_now();
 }

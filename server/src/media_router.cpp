@@ -64,14 +64,14 @@ void MediaRouter::log_ingest() {
     if (!b.ingest) continue;
     const auto& s = *b.ingest;
     const auto& v = s.video();
-    log("rtmp")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}, {} frames dropped",
-                      id, s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
-                      v ? v->height : 0, s.dropped_video_frames());
+    log("ingest")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}, {} frames dropped",
+                        id, s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
+                        v ? v->height : 0, s.dropped_video_frames());
     // Segments are cut on keyframes: a long keyframe interval makes long segments and latency.
     if (s.keyframe_interval_ms() > static_cast<uint32_t>(media_.segment_seconds) * 2000) {
-      log("rtmp")->warn("broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
-                        "encoder's keyframe interval to {} s", id, s.keyframe_interval_ms(),
-                        media_.segment_seconds, media_.segment_seconds);
+      log("ingest")->warn("broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
+                          "encoder's keyframe interval to {} s", id, s.keyframe_interval_ms(),
+                          media_.segment_seconds, media_.segment_seconds);
     }
   }
 }
@@ -305,7 +305,7 @@ std::string MediaRouter::authorize(uint64_t connection, const std::string& strea
   if (!run(*match, Source::publisher, &error,
            transport == Transport::rtmp ? streaming::PipelineSource{streaming::FlvPushSource{}}
                                         : streaming::PipelineSource{streaming::TsPushSource{}})) {
-    log("rtmp")->error("broadcast {}: cannot start passthrough: {}", id, error);
+    log("ingest")->error("broadcast {}: cannot start passthrough: {}", id, error);
     if (match->config.fallback_test_source) run(*match, Source::fallback, &error);
     return "the server cannot take this stream now";
   }

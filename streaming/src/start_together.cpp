@@ -1,17 +1,17 @@
 #include "start_together.h"
 
-#include <gst/video/video.h>
 
 #include <atomic>
 #include <memory>
+
+#include "livegate/common/log.h"
 
 namespace livegate::streaming {
 namespace {
 
 struct StartState {
-  // Weak: the pads hold this state. The audio probe asks the video pad for a keyframe; the video
-  // probe ends the audio pad when no audio came.
-  GWeakRef video_pad;
+  // Weak: the pad holds this state. The video probe releases the audio's muxer pad when no
+  // audio came.
   GWeakRef audio_pad;
   gint64 max_wait_us = 0;
   std::atomic<bool> audio_seen{false};
@@ -19,14 +19,8 @@ struct StartState {
   // When the first video arrived, on the monotonic clock (not the buffers' timestamps, which a
   // publisher may leave unset). Touched by the video thread only.
   gint64 first_video_us = -1;
-  StartState(GstPad* video, GstPad* audio) {
-    g_weak_ref_init(&video_pad, video);
-    g_weak_ref_init(&audio_pad, audio);
-  }
-  ~StartState() {
-    g_weak_ref_clear(&video_pad);
-    g_weak_ref_clear(&audio_pad);
-  }
+  explicit StartState(GstPad* audio) { g_weak_ref_init(&audio_pad, audio); }
+  ~StartState() { g_weak_ref_clear(&audio_pad); }
   StartState(const StartState&) = delete;
   StartState& operator=(const StartState&) = delete;
 };
@@ -46,12 +40,16 @@ void let_the_muxer_go_without(GstPad* audio_pad) {
   GstElement* muxer = gst_pad_get_parent_element(peer);
   GstPadTemplate* kind = GST_PAD_PAD_TEMPLATE(peer);
   if (muxer && kind && GST_PAD_TEMPLATE_PRESENCE(kind) == GST_PAD_REQUEST) {
-    gst_pad_unlink(audio_pad, peer);
-    gst_element_release_request_pad(muxer, peer);
-    // Audio that starts after all is dropped here: pushed into the unlinked pad it would be a
-    // not-linked error, which fails the whole pipeline.
+    // Audio that starts after all is dropped (first, so none slips through): pushed into the
+    // unlinked pad it would be a not-linked error, which fails the whole pipeline.
     gst_pad_add_probe(audio_pad, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
                       [](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_DROP; }, nullptr, nullptr);
+    gst_pad_unlink(audio_pad, peer);
+    gst_element_release_request_pad(muxer, peer);
+    GstObject* pipeline = GST_OBJECT_PARENT(muxer);
+    log("streaming")->warn("{}: no audio within the first seconds: video only from here on (audio that "
+                           "starts later is dropped until the publisher reconnects)",
+                           pipeline ? GST_OBJECT_NAME(pipeline) : GST_OBJECT_NAME(muxer));
   }
   if (muxer) gst_object_unref(muxer);
   gst_object_unref(peer);
@@ -83,20 +81,18 @@ GstPadProbeReturn on_video(GstPad*, GstPadProbeInfo* info, gpointer data) {
 
 GstPadProbeReturn on_audio(GstPad*, GstPadProbeInfo*, gpointer data) {
   StartState& s = **static_cast<Shared*>(data);
-  if (!s.audio_seen.exchange(true) && !s.open.load()) {
-    // The video's next keyframe could be a whole keyframe interval away: ask for one now.
-    if (auto* video = static_cast<GstPad*>(g_weak_ref_get(&s.video_pad))) {
-      gst_pad_send_event(video, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
-      gst_object_unref(video);
-    }
-  }
-  return GST_PAD_PROBE_REMOVE;  // one buffer is all it needs to know
+  s.audio_seen = true;
+  if (s.open.load()) return GST_PAD_PROBE_REMOVE;  // one buffer after the start is all it needs
+  // Audio before the video starts is dropped too: a muxer would hold it while it waits for
+  // video, the queues behind it would fill, the demuxer would block, and the keyframe the video
+  // waits for would never come.
+  return GST_PAD_PROBE_DROP;
 }
 
 }  // namespace
 
 void start_video_with_audio(GstPad* video_pad, GstPad* audio_pad, std::chrono::milliseconds max_wait) {
-  auto state = std::make_shared<StartState>(video_pad, audio_pad);
+  auto state = std::make_shared<StartState>(audio_pad);
   state->max_wait_us = static_cast<gint64>(max_wait.count()) * 1000;
   gst_pad_add_probe(video_pad, GST_PAD_PROBE_TYPE_BUFFER, on_video, new Shared(state), forget);
   gst_pad_add_probe(audio_pad, GST_PAD_PROBE_TYPE_BUFFER, on_audio, new Shared(state), forget);

@@ -93,6 +93,31 @@ TEST_F(RtmpIngest, AVideoOnlyPublisherGoesLiveWithoutAudio) {
   EXPECT_EQ(run("ffmpeg -v error -i '" + file + "' -f null - 2>&1"), "") << "the first segment decodes";
 }
 
+// Audio 0.3 s behind the video and a keyframe only every 4 s (OBS's default is 2 s, some
+// encoders' longer): while video waits for its next keyframe the audio must not pile up in the
+// muxer, or the demuxer blocks and that keyframe never comes (found in review: no segment in 30 s).
+TEST_F(RtmpIngest, LateAudioAndALongKeyframeIntervalStillGoLive) {
+  publishers.push_back(std::make_unique<ChildProcess>());
+  publishers.back()->start({"ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+                            "testsrc=size=320x180:rate=15", "-itsoffset", "0.3", "-f", "lavfi", "-i",
+                            "sine=frequency=440", "-t", "16", "-c:v", "libx264", "-preset", "veryfast", "-tune",
+                            "zerolatency", "-g", "60", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url(kKey)},
+                           log_dir + "/ffmpeg-late-audio.log");
+  std::string playlist;
+  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(25));
+  const auto segments = segments_in(playlist);
+  ASSERT_GE(segments.size(), 2u) << playlist;
+  std::string segment;
+  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
+  const std::string file = log_dir + "/late-audio.ts";
+  std::ofstream(file, std::ios::binary) << segment;
+  const std::string packets = run("ffprobe -v error -count_packets -show_entries stream=codec_name,nb_read_packets "
+                                  "-of compact=p=0 '" + file + "' 2>&1");
+  EXPECT_NE(packets.find("codec_name=h264"), std::string::npos) << packets;
+  EXPECT_NE(packets.find("codec_name=aac"), std::string::npos) << packets;
+  EXPECT_EQ(packets.find("nb_read_packets=0"), std::string::npos) << "a track without packets: " << packets;
+}
+
 TEST_F(RtmpIngest, WrongKeyIsRefusedAndLogged) {
   ChildProcess& p = publish("not-the-right-key-999", 5);
   EXPECT_TRUE(wait_log("publish refused: unknown stream key", std::chrono::seconds(10)));
