@@ -2,10 +2,21 @@
 
 namespace livegate::server {
 
+const char* state_name(BroadcastState state) {
+  switch (state) {
+    case BroadcastState::starting: return "starting";
+    case BroadcastState::waiting: return "waiting";
+    case BroadcastState::live: return "live";
+    case BroadcastState::reconnecting: return "reconnecting";
+    case BroadcastState::ended: return "ended";
+  }
+  return "starting";
+}
+
 nlohmann::json broadcast_summary(const Broadcast& b, bool with_program) {
   nlohmann::json summary = {
       {"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
-      {"mode", b.config.mode}, {"state", b.state},        {"currency", b.config.currency},
+      {"mode", mode_name(b.config.mode)}, {"state", state_name(b.state)},        {"currency", b.config.currency},
       {"hls", b.hls_url()},    {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
   if (with_program && !b.config.program.empty()) summary["program"] = program_json(b.config.program, b.opened_ms);
   return summary;
@@ -36,7 +47,7 @@ void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond re
   body["viewers"] = deps.hub.viewers(id);
   body["source"] = it->second.source;
   body["ingest"] = it->second.ingest ? it->second.ingest->snapshot() : nlohmann::json(nullptr);
-  if (it->second.config.mode != "sale") return respond(json_response(200, body));
+  if (!it->second.config.has_shop()) return respond(json_response(200, body));
   // Products as the seller has them now (Redis), then the totals of the tally.
   deps.catalog.view(id, [&deps, id, body = std::move(body), respond = std::move(respond)](
                             commerce::ShopResult view) mutable {

@@ -74,7 +74,7 @@ bool open_shops(EventLoop& loop, commerce::CatalogStore& catalog, commerce::Orde
   size_t done = 0;
   std::string failure;
   for (const auto& b : config.broadcasts) {
-    if (b.mode == "sale") orders.open_shop(b.id);
+    if (b.has_shop()) orders.open_shop(b.id);
     catalog.seed(b.id, b.products, [&, id = b.id](const std::string& error) {
       ++done;
       if (!error.empty()) failure = "broadcast " + id + ": " + error;
@@ -220,12 +220,12 @@ int run_app(const Config& config) {
   readiness.set_listening(true);
 
   // Media state becomes the broadcast's state and a "state" event in its room.
-  MediaRouter media(loop, broadcasts, config.media, [&](const std::string& id, const std::string& state) {
+  MediaRouter media(loop, broadcasts, config.media, [&](const std::string& id, BroadcastState state) {
     auto it = broadcasts.find(id);
     if (it == broadcasts.end() || it->second.state == state) return;
     it->second.state = state;
-    log("streaming")->info("broadcast {}: {}", id, state);
-    hub.publish_local(id, nlohmann::json{{"type", "state"}, {"state", state}}.dump());
+    log("streaming")->info("broadcast {}: {}", id, state_name(state));
+    hub.publish_local(id, nlohmann::json{{"type", "state"}, {"state", state_name(state)}}.dump());
   }, &metrics);
   if (!media.start_all(&error)) {
     log("streaming")->critical("{}", error);
@@ -305,7 +305,7 @@ int run_app(const Config& config) {
 
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts) {
-    const char* page = b.config.mode == "keynote" ? "keynote" : "watch";
+    const char* page = b.config.mode == BroadcastMode::keynote ? "keynote" : "watch";
     std::printf("livegate: watch \"%s\" at http://%s:%d/%s/%s\n", b.config.title.c_str(),
                 host.c_str(), http.port(), page, id.c_str());
   }

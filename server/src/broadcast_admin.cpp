@@ -170,8 +170,8 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
   const std::string id = config.id;
   Broadcast& b = deps.broadcasts[id];
   b.config = std::move(config);
-  b.state = "starting";
-  if (b.config.mode == "sale") deps.orders.open_shop(id);
+  b.state = BroadcastState::starting;
+  if (b.config.has_shop()) deps.orders.open_shop(id);
   deps.catalog.seed(id, b.config.products,
                         [deps, id, key, respond = std::move(respond)](const std::string& error) {
                           auto it = deps.broadcasts.find(id);
@@ -196,7 +196,7 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
 void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond) {
   auto it = deps.broadcasts.find(id);
   if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-  if (it->second.state == "ended") return respond(json_error(409, "the broadcast has already ended"));
+  if (it->second.state == BroadcastState::ended) return respond(json_error(409, "the broadcast has already ended"));
   deps.media.end(id);
   respond(json_response(200, broadcast_summary(it->second)));
 }

@@ -251,8 +251,13 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
   s.read("title", b.title);
   if (b.title.empty()) s.fail("title", "is required");
   s.read("seller", b.seller);
-  s.read("mode", b.mode);
-  if (b.mode != "sale" && b.mode != "keynote") s.fail("mode", "must be 'sale' or 'keynote'");
+  std::string mode = mode_name(b.mode);
+  s.read("mode", mode);
+  if (auto parsed = parse_mode(mode)) {
+    b.mode = *parsed;
+  } else {
+    s.fail("mode", "must be 'sale' or 'keynote'");
+  }
   s.read("currency", b.currency);
   std::string stream_key;
   s.read("stream_key", stream_key);
@@ -319,7 +324,7 @@ BroadcastConfig read_broadcast(const YAML::Node& node, const std::string& path,
   if (b.products.size() > commerce::kMaxProducts) {
     s.fail("products", "at most " + std::to_string(commerce::kMaxProducts) + " per broadcast");
   }
-  if (b.mode == "keynote" && !b.products.empty()) s.fail("products", "are not allowed in keynote mode");
+  if (!b.has_shop() && !b.products.empty()) s.fail("products", "are not allowed in keynote mode");
   b.program = read_program(s);
   s.finish();
   return b;
@@ -541,6 +546,14 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
 }
 
 }  // namespace
+
+std::string mode_name(BroadcastMode mode) { return mode == BroadcastMode::keynote ? "keynote" : "sale"; }
+
+std::optional<BroadcastMode> parse_mode(std::string_view name) {
+  if (name == "sale") return BroadcastMode::sale;
+  if (name == "keynote") return BroadcastMode::keynote;
+  return std::nullopt;
+}
 
 Config load_config_text(const std::string& yaml_text, const std::string& files_dir) {
   YAML::Node root;

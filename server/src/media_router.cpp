@@ -117,7 +117,7 @@ bool MediaRouter::open_feed(Broadcast& b, std::string* error) {
     }
   }
   if (!b.config.fallback_test_source) {
-    announce_(id, "waiting");
+    announce_(id, BroadcastState::waiting);
     return true;
   }
   if (!run(b, Source::fallback, error)) {
@@ -174,7 +174,7 @@ void MediaRouter::end(const std::string& id) {
   if (feed->second.recording) feed->second.recording->end();
   if (feed->second.mp4) feed->second.mp4->finish();
   log("streaming")->info("broadcast {}: ended by the seller", id);
-  announce_(id, "ended");
+  announce_(id, BroadcastState::ended);
 }
 
 void MediaRouter::stop_all() {
@@ -230,7 +230,7 @@ void MediaRouter::on_segment(const std::string& id, size_t rendition, streaming:
                                  .count());
     }
   }
-  if (feed.source == Source::publisher || feed.source == Source::fallback) announce_(id, "live");
+  if (feed.source == Source::publisher || feed.source == Source::fallback) announce_(id, BroadcastState::live);
 }
 
 streaming::RtmpServer::Callbacks MediaRouter::rtmp_callbacks() {
@@ -376,7 +376,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
     stop_pipeline(b->second);
     feed.source = Source::none;
     b->second.source = "none";
-    announce_(id, "waiting");
+    announce_(id, BroadcastState::waiting);
     return;
   }
   log("streaming")->info("broadcast {}: publisher left ({}); slate for {} s", id, why,
@@ -384,7 +384,7 @@ void MediaRouter::on_ended(uint64_t connection, const std::string& why) {
   if (!run(b->second, Source::slate, &error)) {
     log("streaming")->error("broadcast {}: slate did not start: {}", id, error);
   }
-  announce_(id, "reconnecting");
+  announce_(id, BroadcastState::reconnecting);
   feed.grace = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds),
                                  [this, id] { grace_over(id); });
 }
@@ -405,7 +405,7 @@ void MediaRouter::grace_over(const std::string& id) {
   feeds_[id].playlist->end();
   if (feeds_[id].recording) feeds_[id].recording->end();
   if (feeds_[id].mp4) feeds_[id].mp4->finish();
-  announce_(id, "ended");
+  announce_(id, BroadcastState::ended);
 }
 
 }  // namespace livegate::server

@@ -17,7 +17,7 @@ std::vector<std::string> Readiness::reasons() const {
     const bool own_source = b.config.fallback_test_source;
     const bool failed = b.pipeline && b.pipeline->state() == streaming::PipelineState::failed;
     // A test-source broadcast always has a pipeline until it is ended (by the seller).
-    if (failed || (own_source && !b.pipeline && b.state != "ended")) why.push_back("pipeline:" + id);
+    if (failed || (own_source && !b.pipeline && b.state != BroadcastState::ended)) why.push_back("pipeline:" + id);
   }
   if (draining_) why.emplace_back("draining");
   return why;

@@ -16,7 +16,7 @@ void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catal
                              {"pin", nullptr},
                              {"deals", nlohmann::json::array()},
                              {"cny_per_usd", cny_per_usd}};
-  if (it->second.config.mode != "sale") {
+  if (!it->second.config.has_shop()) {
     snapshot["now"] = live_edge_media_ms();
     return reply(std::move(snapshot), {});
   }

@@ -71,7 +71,7 @@ RouteHandler for_a_sale(const ShopDeps& deps, ShopHandler handler) {
     const std::string id(params["id"]);
     auto it = deps.broadcasts.find(id);
     if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-    if (it->second.config.mode != "sale") {
+    if (!it->second.config.has_shop()) {
       return respond(json_error(404, "broadcast '" + id + "' is a keynote: it has no shop"));
     }
     handler(id, request, params, std::move(respond));

@@ -46,7 +46,7 @@ struct Node {
         moderation(redis), qa(redis), presence(redis, "fuzz"),
         hub(loop, {.chat = store, .moderation = moderation, .qa = qa, .presence = presence}, chat::HubLimits{},
             chat::HubHandlers{}),
-        media(loop, broadcasts, config.media, [](const std::string&, const std::string&) {}),
+        media(loop, broadcasts, config.media, [](const std::string&, server::BroadcastState) {}),
         shop{.broadcasts = broadcasts, .catalog = catalog, .deals = deals, .pins = pins, .stats = stats, .hub = hub,
              .config = config},
         admin{.broadcasts = broadcasts,
@@ -67,7 +67,7 @@ struct Node {
       BroadcastConfig b;
       b.id = id;
       b.title = id;
-      b.mode = std::string(id) == "orchard" ? "sale" : "keynote";
+      b.mode = std::string(id) == "orchard" ? server::BroadcastMode::sale : server::BroadcastMode::keynote;
       broadcasts[id].config = b;
     }
     // A create that passes every check stops at the broadcast limit (507): a keynote needs no

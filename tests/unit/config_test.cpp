@@ -299,7 +299,7 @@ TEST(Config, KeynoteDemoHasAProgram) {
   Config c = load_config_file(std::string(LIVEGATE_SOURCE_DIR) + "/configs/demo-gateway17-keynote.yaml");
   ASSERT_EQ(c.broadcasts.size(), 1u);
   const auto& b = c.broadcasts[0];
-  EXPECT_EQ(b.mode, "keynote");
+  EXPECT_EQ(b.mode, BroadcastMode::keynote);
   EXPECT_TRUE(b.products.empty());
   ASSERT_EQ(b.program.speakers.size(), 3u);
   EXPECT_EQ(b.program.speakers[0].role, "CEO, Gateway 17");

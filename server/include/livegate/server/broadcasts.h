@@ -15,9 +15,14 @@
 
 namespace livegate::server {
 
+// Where a broadcast is in its life (docs/architecture.md has who moves it). state_name() is the
+// string the API and the room's "state" event carry (docs/protocol.md).
+enum class BroadcastState { starting, waiting, live, reconnecting, ended };
+const char* state_name(BroadcastState state);
+
 struct Broadcast {
   BroadcastConfig config;
-  std::string state = "starting";  // starting | waiting | live | reconnecting | ended (docs/protocol.md)
+  BroadcastState state = BroadcastState::starting;
   std::unique_ptr<streaming::BroadcastPipeline> pipeline;
   uint64_t publisher = 0;  // the RTMP, SRT or WHIP connection feeding it, 0 when none
   std::string source = "none";  // none | fallback | publisher | slate
@@ -31,7 +36,7 @@ struct Broadcast {
   // After the end, players get the recording: the whole broadcast, from the start. Live, a
   // broadcast with an ABR ladder is played from its master playlist.
   std::string hls_url() const {
-    if (state == "ended") return "/vod/" + config.id + "/index.m3u8";
+    if (state == BroadcastState::ended) return "/vod/" + config.id + "/index.m3u8";
     return "/live/" + config.id + (config.abr.empty() ? "/index.m3u8" : "/master.m3u8");
   }
 };

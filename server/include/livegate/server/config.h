@@ -4,8 +4,10 @@
 // broadcast behaves.
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "livegate/chat/hub.h"
@@ -162,11 +164,18 @@ struct CommerceConfig {
   double cny_per_usd = 7.1;
 };
 
+// What a broadcast is for: a sale has a shop (products, buy-now, orders); a keynote has Q&A and
+// no shop. A string only where YAML or JSON is read or written (mode_name, parse_mode).
+enum class BroadcastMode { sale, keynote };
+std::string mode_name(BroadcastMode mode);
+std::optional<BroadcastMode> parse_mode(std::string_view name);
+
 struct BroadcastConfig {
   std::string id;
   std::string title;
   std::string seller;
-  std::string mode = "sale";  // sale | keynote
+  BroadcastMode mode = BroadcastMode::sale;
+  bool has_shop() const { return mode == BroadcastMode::sale; }
   std::string currency = "USD";
   // Publishers (OBS, ffmpeg) push to rtmp://host/live/<stream key>. Only the key's SHA-256
   // (lowercase hex) is kept: the config's stream_key is hashed as it is read (or the config gives

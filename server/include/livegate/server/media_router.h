@@ -31,7 +31,7 @@ namespace livegate::server {
 class MediaRouter : public streaming::BroadcastPipeline::Listener {
  public:
   // Told of every broadcast state change (starting, live, reconnecting, waiting, ended).
-  using Announce = std::function<void(const std::string& broadcast, const std::string& state)>;
+  using Announce = std::function<void(const std::string& broadcast, BroadcastState state)>;
 
   // metrics: ingest bitrate/fps per broadcast and pipeline errors; null counts nothing.
   MediaRouter(EventLoop& loop, BroadcastMap& broadcasts, const MediaConfig& media, Announce announce,
