@@ -115,6 +115,22 @@ class IngestFixture : public ::testing::Test {
     return false;
   }
 
+  // Once broadcast `id` lists two segments (within `timeout`), its first one saved as
+  // log_dir/<name>; empty (and a test failure) if it did not get there.
+  std::string first_of_two_segments(const std::string& id, const std::string& name, std::chrono::seconds timeout) {
+    std::string playlist;
+    wait_for([&] { return segments_in(playlist = playlist_of(id)).size() >= 2; }, timeout);
+    const auto segments = segments_in(playlist);
+    std::string segment;
+    if (segments.size() < 2 || http_get(server->port(), "/live/" + id + "/" + segments[0], &segment) != 200) {
+      ADD_FAILURE() << "no two segments of " << id << " within " << timeout.count() << " s:\n" << playlist;
+      return {};
+    }
+    const std::string file = log_dir + "/" + name;
+    std::ofstream(file, std::ios::binary) << segment;
+    return file;
+  }
+
   bool wait_log(const std::string& needle, std::chrono::seconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {

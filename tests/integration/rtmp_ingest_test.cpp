@@ -80,14 +80,8 @@ TEST_F(RtmpIngest, FfmpegPublishesAndViewersGetH264AacHls) {
 // (start_together.h); a publisher with no audio track must not wait for one for ever.
 TEST_F(RtmpIngest, AVideoOnlyPublisherGoesLiveWithoutAudio) {
   publish(kKey, 15, "libx264", /*with_audio=*/false);
-  std::string playlist;
-  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(20));
-  const auto segments = segments_in(playlist);
-  ASSERT_GE(segments.size(), 2u) << playlist;
-  std::string segment;
-  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
-  const std::string file = log_dir + "/video-only.ts";
-  std::ofstream(file, std::ios::binary) << segment;
+  const std::string file = first_of_two_segments("ingest", "video-only.ts", std::chrono::seconds(20));
+  ASSERT_FALSE(file.empty());
   const std::string streams = run("ffprobe -v error -show_entries stream=codec_name -of compact=p=0 '" + file + "' 2>&1");
   EXPECT_NE(streams.find("codec_name=h264"), std::string::npos) << streams;
   EXPECT_EQ(run("ffmpeg -v error -i '" + file + "' -f null - 2>&1"), "") << "the first segment decodes";
@@ -103,14 +97,8 @@ TEST_F(RtmpIngest, LateAudioAndALongKeyframeIntervalStillGoLive) {
                             "sine=frequency=440", "-t", "16", "-c:v", "libx264", "-preset", "veryfast", "-tune",
                             "zerolatency", "-g", "60", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url(kKey)},
                            log_dir + "/ffmpeg-late-audio.log");
-  std::string playlist;
-  wait_for([&] { return segments_in(playlist = playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(25));
-  const auto segments = segments_in(playlist);
-  ASSERT_GE(segments.size(), 2u) << playlist;
-  std::string segment;
-  ASSERT_EQ(http_get(server->port(), "/live/ingest/" + segments[0], &segment), 200);
-  const std::string file = log_dir + "/late-audio.ts";
-  std::ofstream(file, std::ios::binary) << segment;
+  const std::string file = first_of_two_segments("ingest", "late-audio.ts", std::chrono::seconds(25));
+  ASSERT_FALSE(file.empty());
   const std::string packets = run("ffprobe -v error -count_packets -show_entries stream=codec_name,nb_read_packets "
                                   "-of compact=p=0 '" + file + "' 2>&1");
   EXPECT_NE(packets.find("codec_name=h264"), std::string::npos) << packets;
