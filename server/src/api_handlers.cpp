@@ -2,26 +2,6 @@
 
 namespace livegate::server {
 
-const char* state_name(BroadcastState state) {
-  switch (state) {
-    case BroadcastState::starting: return "starting";
-    case BroadcastState::waiting: return "waiting";
-    case BroadcastState::live: return "live";
-    case BroadcastState::reconnecting: return "reconnecting";
-    case BroadcastState::ended: return "ended";
-  }
-  return "starting";
-}
-
-nlohmann::json broadcast_summary(const Broadcast& b, bool with_program) {
-  nlohmann::json summary = {
-      {"id", b.config.id},     {"title", b.config.title}, {"seller", b.config.seller},
-      {"mode", mode_name(b.config.mode)}, {"state", state_name(b.state)},        {"currency", b.config.currency},
-      {"hls", b.hls_url()},    {"replay", "/vod/" + b.config.id + "/index.m3u8"}};
-  if (with_program && !b.config.program.empty()) summary["program"] = program_json(b.config.program, b.opened_ms);
-  return summary;
-}
-
 void handle_healthz(const ApiDeps& deps, Respond respond) {
   nlohmann::json body = {{"status", "ok"},
                          {"redis", deps.redis.connected() ? "up" : "down"},
@@ -32,7 +12,7 @@ void handle_healthz(const ApiDeps& deps, Respond respond) {
 
 void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [id, b] : deps.broadcasts) {
+  for (const auto& [id, b] : deps.broadcasts.all()) {
     auto item = broadcast_summary(b, /*with_program=*/false);
     item["viewers"] = deps.hub.viewers(id);
     list.push_back(std::move(item));
@@ -41,13 +21,13 @@ void handle_list_broadcasts(const ApiDeps& deps, Respond respond) {
 }
 
 void handle_get_broadcast(const ApiDeps& deps, const std::string& id, Respond respond) {
-  auto it = deps.broadcasts.find(id);
-  if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-  nlohmann::json body = broadcast_summary(it->second);
+  const Broadcast* b = deps.broadcasts.find(id);
+  if (!b) return respond(json_error(404, "no broadcast with id '" + id + "'"));
+  nlohmann::json body = broadcast_summary(*b);
   body["viewers"] = deps.hub.viewers(id);
-  body["source"] = it->second.source;
-  body["ingest"] = it->second.ingest ? it->second.ingest->snapshot() : nlohmann::json(nullptr);
-  if (!it->second.config.has_shop()) return respond(json_response(200, body));
+  body["source"] = source_name(b->source());
+  body["ingest"] = b->publisher() ? b->publisher()->stats().snapshot() : nlohmann::json(nullptr);
+  if (!b->config().has_shop()) return respond(json_response(200, body));
   // Products as the seller has them now (Redis), then the totals of the tally.
   deps.catalog.view(id, [&deps, id, body = std::move(body), respond = std::move(respond)](
                             commerce::ShopResult view) mutable {

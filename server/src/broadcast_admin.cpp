@@ -94,14 +94,14 @@ void handle_demo_login(const AdminDeps& deps, Respond respond) {
   const AuthConfig& auth = deps.config.auth;
   const std::string& room = auth.demo_login;
   if (room.empty() || auth.jwt_secret.empty()) return respond(json_error(404, "no such API endpoint"));
-  auto it = deps.broadcasts.find(room);
-  if (it == deps.broadcasts.end()) return respond(json_error(404, "the demo broadcast '" + room + "' has ended"));
+  const Broadcast* b = deps.broadcasts.find(room);
+  if (!b) return respond(json_error(404, "the demo broadcast '" + room + "' has ended"));
   // A seller of the demo broadcast for a while: never the operator's seller token, which
   // creates broadcasts and never expires.
   TokenClaims claims;
   claims.role = "seller";
   claims.room = room;
-  const BroadcastConfig& demo = it->second.config;
+  const BroadcastConfig& demo = b->config();
   claims.name = first_chars(clean_people_text(demo.seller.empty() ? demo.title : demo.seller), 64);
   if (display_name_problem(claims.name, 64)) claims.name = "Seller";
   claims.user = "s-demo-" + new_stream_key().substr(0, 12);
@@ -120,7 +120,7 @@ namespace {
 // publishers use for it; the studio fills in the one in its address bar.
 nlohmann::json publish_urls(const AdminDeps& deps, const std::string& key) {
   return {{"rtmp_url", "rtmp://<host>:" + std::to_string(deps.rtmp_port()) + "/" +
-                           deps.config.ingest.rtmp_app + "/" + key},
+                           deps.config.ingest.rtmp.app + "/" + key},
           {"srt_url", "srt://<host>:" + std::to_string(deps.srt_port()) + "?streamid=" + key},
           {"whip_url", "/whip/" + key}};
 }
@@ -148,67 +148,33 @@ void handle_create_broadcast(const AdminDeps& deps, const HttpRequest& request, 
   } catch (const ConfigError& e) {
     return respond(json_error(400, e.what()));
   }
-  if (deps.broadcasts.contains(config.id)) {
-    return respond(json_error(409, "a broadcast with id '" + config.id + "' exists"));
-  }
-  if (deps.broadcasts.size() >= deps.config.media.max_broadcasts) {
-    log("http")->warn("broadcast {} refused: this node runs {} (media.max_broadcasts)", config.id,
-                      deps.broadcasts.size());
-    return respond(json_error(507, "this node runs its maximum of " +
-                                       std::to_string(deps.config.media.max_broadcasts) +
-                                       " broadcasts (media.max_broadcasts)"));
-  }
   if (config.stream_key_sha256.empty()) {
     key = new_stream_key();
     config.stream_key_sha256 = sha256_hex(key);
   }
-  for (const auto& [id, b] : deps.broadcasts) {
-    if (constant_time_equal(b.config.stream_key_sha256, config.stream_key_sha256)) {
-      return respond(json_error(409, "that stream key is in use"));
-    }
-  }
   const std::string id = config.id;
-  Broadcast& b = deps.broadcasts[id];
-  b.config = std::move(config);
-  b.state = BroadcastState::starting;
-  if (b.config.has_shop()) deps.orders.open_shop(id);
-  deps.catalog.seed(id, b.config.products,
-                        [deps, id, key, respond = std::move(respond)](const std::string& error) {
-                          auto it = deps.broadcasts.find(id);
-                          if (it == deps.broadcasts.end()) return;
-                          if (!error.empty()) {
-                            deps.broadcasts.erase(it);
-                            return respond(json_error(503, "cannot open the shop: " + error));
-                          }
-                          deps.hub.open_room(id);
-                          std::string media_error;
-                          if (!deps.media.add(id, &media_error)) {
-                            log("streaming")->error("{}", media_error);
-                          }
-                          deps.keys_changed();
-                          if (deps.opened) deps.opened(id);
-                          log("http")->info("broadcast {} created", id);
-                          // A key given as stream_key_sha256 is not known here: "" in the answer.
-                          respond(json_response(201, publish_info(deps, it->second, key)));
-                        });
+  // The same opening as the config file's broadcasts at start-up.
+  deps.broadcasts.open(std::move(config), [deps, id, key, respond = std::move(respond)](Result<Broadcast*> opened) {
+    if (!opened) {
+      log("http")->warn("broadcast {} not created: {}", id, opened.error().message);
+      return respond(json_error(opened.error()));
+    }
+    log("http")->info("broadcast {} created", id);
+    // A key given as stream_key_sha256 is not known here: "" in the answer.
+    respond(json_response(201, publish_info(deps, **opened, key)));
+  });
 }
 
 void handle_end_broadcast(const AdminDeps& deps, const std::string& id, Respond respond) {
-  auto it = deps.broadcasts.find(id);
-  if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-  if (it->second.state == BroadcastState::ended) return respond(json_error(409, "the broadcast has already ended"));
-  deps.media.end(id);
-  respond(json_response(200, broadcast_summary(it->second)));
+  if (auto ended = deps.broadcasts.end(id); !ended) return respond(json_error(ended.error()));
+  respond(json_response(200, broadcast_summary(*deps.broadcasts.find(id))));
 }
 
 void handle_rotate_key(const AdminDeps& deps, const std::string& id, Respond respond) {
-  auto it = deps.broadcasts.find(id);
-  if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
   const std::string key = new_stream_key();
-  it->second.config.stream_key_sha256 = sha256_hex(key);
-  deps.keys_changed();
+  if (auto set = deps.broadcasts.set_stream_key(id, sha256_hex(key)); !set) return respond(json_error(set.error()));
   log("http")->info("broadcast {}: stream key rotated", id);
-  respond(json_response(200, publish_info(deps, it->second, key)));
+  respond(json_response(200, publish_info(deps, *deps.broadcasts.find(id), key)));
 }
 
 void handle_issue_token(const AdminDeps& deps, const ApiCaller& caller, const std::string& id,

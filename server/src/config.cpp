@@ -10,16 +10,39 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace livegate::server {
 
 namespace {
 
 // scheme://host[:port], no path: what a browser sends in Origin.
+// An integer setting kept in a field of another type (a duration, a double rate or burst): the
+// range check, its message and the default (the field's own) stay those of one place.
+template <typename Field>
+void read_int_as(Section& s, const char* key, Field& field, int min, int max) {
+  int n;
+  if constexpr (std::is_arithmetic_v<Field>) {
+    n = static_cast<int>(field);
+  } else {
+    n = static_cast<int>(field.count());
+  }
+  s.read_range(key, n, min, max);
+  field = Field(n);
+}
+
+// A "per minute" setting (friendlier in a file) kept per second.
+void read_per_minute(Section& s, const char* key, double& per_second, int min, int max) {
+  int n = static_cast<int>(std::lround(per_second * 60));
+  s.read_range(key, n, min, max);
+  per_second = n / 60.0;
+}
+
 bool valid_origin(const std::string& o) {
   const bool scheme = o.starts_with("https://") || o.starts_with("http://");
   const size_t host = o.find("://") + 3;
@@ -276,34 +299,35 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
   }
   {
     Section s(top.child("ingest"), "ingest");
-    s.read("rtmp_enabled", c.ingest.rtmp_enabled);
-    s.read("rtmp_bind", c.ingest.rtmp_bind);
-    s.read_range("rtmp_port", c.ingest.rtmp_port, 0, 65535);
-    s.read("rtmp_app", c.ingest.rtmp_app);
-    s.read_range<size_t>("rtmp_max_connections", c.ingest.rtmp_max_connections, 1, 10000);
-    s.read_range("rtmp_handshake_timeout_ms", c.ingest.rtmp_handshake_timeout_ms, 500, 120000);
-    s.read_range("rtmp_idle_timeout_ms", c.ingest.rtmp_idle_timeout_ms, 1000, 600000);
-    s.read("srt_enabled", c.ingest.srt_enabled);
-    s.read("srt_bind", c.ingest.srt_bind);
-    s.read_range("srt_port", c.ingest.srt_port, 0, 65535);
-    s.read_range("srt_latency_ms", c.ingest.srt_latency_ms, 20, 8000);
-    s.read("whip_enabled", c.ingest.whip_enabled);
-    s.read("whip_ice_addresses", c.ingest.whip_ice_addresses);
-    for (const auto& address : c.ingest.whip_ice_addresses) {
+    IngestConfig& in = c.ingest;
+    s.read("rtmp_enabled", in.rtmp_enabled);
+    s.read("rtmp_bind", in.rtmp.bind);
+    s.read_range("rtmp_port", in.rtmp.port, 0, 65535);
+    s.read("rtmp_app", in.rtmp.app);
+    s.read_range<size_t>("rtmp_max_connections", in.rtmp.max_connections, 1, 10000);
+    read_int_as(s, "rtmp_handshake_timeout_ms", in.rtmp.handshake_timeout, 500, 120000);
+    read_int_as(s, "rtmp_idle_timeout_ms", in.rtmp.idle_timeout, 1000, 600000);
+    s.read("srt_enabled", in.srt_enabled);
+    s.read("srt_bind", in.srt.bind);
+    s.read_range("srt_port", in.srt.port, 0, 65535);
+    s.read_range("srt_latency_ms", in.srt.latency_ms, 20, 8000);
+    s.read("whip_enabled", in.whip_enabled);
+    streaming::WhipMediaConfig& whip = in.whip.media;
+    s.read("whip_ice_addresses", whip.ice_addresses);
+    for (const auto& address : whip.ice_addresses) {
       GInetAddress* parsed = g_inet_address_new_from_string(address.c_str());
       if (!parsed) s.fail("whip_ice_addresses", "has '" + address + "', which is not an IP address");
       g_object_unref(parsed);
     }
-    s.read_range("whip_min_port", c.ingest.whip_min_port, 0, 65535);
-    s.read_range("whip_max_port", c.ingest.whip_max_port, 0, 65535);
-    if ((c.ingest.whip_min_port == 0) != (c.ingest.whip_max_port == 0) ||
-        c.ingest.whip_min_port > c.ingest.whip_max_port) {
+    s.read_range("whip_min_port", whip.min_port, 0, 65535);
+    s.read_range("whip_max_port", whip.max_port, 0, 65535);
+    if ((whip.min_port == 0) != (whip.max_port == 0) || whip.min_port > whip.max_port) {
       s.fail("whip_max_port", "must be >= whip_min_port, both set or both 0");
     }
-    s.read_range<size_t>("whip_max_sessions", c.ingest.whip_max_sessions, 1, 64);
-    s.read_range("whip_video_bitrate_kbps", c.ingest.whip_video_bitrate_kbps, 100, 20000);
-    s.read_range("whip_fps", c.ingest.whip_fps, 5, 60);
-    s.read_range("whip_media_timeout_seconds", c.ingest.whip_media_timeout_seconds, 1, 300);
+    s.read_range<size_t>("whip_max_sessions", in.whip.max_sessions, 1, 64);
+    s.read_range("whip_video_bitrate_kbps", whip.video_bitrate_kbps, 100, 20000);
+    s.read_range("whip_fps", whip.fps, 5, 60);
+    read_int_as(s, "whip_media_timeout_seconds", in.whip.media_timeout, 1, 300);
   }
   {
     Section s(top.child("redis"), "redis");
@@ -333,47 +357,51 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
     s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);
     s.read_range<size_t>("max_broadcasts", c.media.max_broadcasts, 1, 10'000);
+    c.ingest.whip.media.keyframe_seconds = c.media.segment_seconds;  // one keyframe per segment
     if (c.media.max_files < c.media.playlist_length) {
       s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
     }
   }
   {
     Section s(top.child("chat"), "chat");
-    s.read_range<size_t>("max_text_chars", c.chat.max_text_chars, 1, 10000);
-    s.read_range<size_t>("max_frame_bytes", c.chat.max_frame_bytes, 256, 1 << 20);
-    s.read_range<size_t>("max_send_queue_bytes", c.chat.max_send_queue_bytes, 4096, 64 << 20);
-    s.read_range("flush_interval_ms", c.chat.flush_interval_ms, 1, 1000);
-    s.read_range("tally_interval_ms", c.chat.tally_interval_ms, 1, 10000);
-    s.read_range<size_t>("history_on_join", c.chat.history_on_join, 0, 1000);
-    s.read_range<size_t>("history_maxlen", c.chat.history_maxlen, 100, 10'000'000);
-    s.read_range<size_t>("resume_max_lines", c.chat.resume_max_lines, 1, 100'000);
-    s.read_range<size_t>("max_connections", c.chat.max_connections, 1, 1'000'000);
-    s.read_range<size_t>("max_connections_per_ip", c.chat.max_connections_per_ip, 0, 1'000'000);
-    s.read_range("messages_per_minute", c.chat.messages_per_minute, 0, 60'000);
-    s.read_range("messages_burst", c.chat.messages_burst, 1, 1000);
-    s.read_range("ip_messages_per_minute", c.chat.ip_messages_per_minute, 0, 1'000'000);
-    s.read_range("ip_messages_burst", c.chat.ip_messages_burst, 1, 100'000);
-    s.read_range("buys_per_second", c.chat.buys_per_second, 0.0, 1000.0);
-    s.read_range("buys_burst", c.chat.buys_burst, 1, 1000);
-    s.read_range("ip_buys_per_second", c.chat.ip_buys_per_second, 0.0, 100'000.0);
-    s.read_range("ip_buys_burst", c.chat.ip_buys_burst, 1, 100'000);
-    s.read_range("frames_per_second", c.chat.frames_per_second, 1, 100'000);
-    s.read_range("frames_burst", c.chat.frames_burst, 1, 100'000);
-    s.read_range("errors_per_minute", c.chat.errors_per_minute, 1, 100'000);
-    s.read("blocked_words", c.chat.blocked_words);
-    s.read_range("presence_interval_ms", c.chat.presence_interval_ms, 250, 60'000);
-    s.read_range<size_t>("outage_held_lines", c.chat.outage_held_lines, 0, 1'000'000);
+    chat::HubLimits& hub = c.chat.hub;
+    s.read_range<size_t>("max_text_chars", hub.protocol.max_text_chars, 1, 10000);
+    s.read_range<size_t>("max_frame_bytes", hub.max_frame_bytes, 256, 1 << 20);
+    s.read_range<size_t>("max_send_queue_bytes", hub.max_send_queue_bytes, 4096, 64 << 20);
+    read_int_as(s, "flush_interval_ms", hub.flush_interval, 1, 1000);
+    read_int_as(s, "tally_interval_ms", hub.tally_interval, 1, 10000);
+    hub.tally_interval = std::max(hub.tally_interval, hub.flush_interval);
+    s.read_range<size_t>("history_on_join", hub.history_on_join, 0, 1000);
+    c.chat.qa.top_on_join = hub.history_on_join;
+    s.read_range<size_t>("history_maxlen", c.chat.store.history_maxlen, 100, 10'000'000);
+    s.read_range<size_t>("resume_max_lines", hub.resume_max_lines, 1, 100'000);
+    s.read_range<size_t>("max_connections", hub.max_connections, 1, 1'000'000);
+    s.read_range<size_t>("max_connections_per_ip", hub.max_connections_per_ip, 0, 1'000'000);
+    read_per_minute(s, "messages_per_minute", hub.messages_per_second, 0, 60'000);
+    read_int_as(s, "messages_burst", hub.messages_burst, 1, 1000);
+    read_per_minute(s, "ip_messages_per_minute", hub.ip_messages_per_second, 0, 1'000'000);
+    read_int_as(s, "ip_messages_burst", hub.ip_messages_burst, 1, 100'000);
+    s.read_range("buys_per_second", hub.buys_per_second, 0.0, 1000.0);
+    read_int_as(s, "buys_burst", hub.buys_burst, 1, 1000);
+    s.read_range("ip_buys_per_second", hub.ip_buys_per_second, 0.0, 100'000.0);
+    read_int_as(s, "ip_buys_burst", hub.ip_buys_burst, 1, 100'000);
+    read_int_as(s, "frames_per_second", hub.frames_per_second, 1, 100'000);
+    read_int_as(s, "frames_burst", hub.frames_burst, 1, 100'000);
+    read_int_as(s, "errors_per_minute", hub.errors_per_minute, 1, 100'000);
+    s.read("blocked_words", hub.blocked_words);
+    read_int_as(s, "presence_interval_ms", hub.presence_interval, 250, 60'000);
+    s.read_range<size_t>("outage_held_lines", hub.outage_held_lines, 0, 1'000'000);
     s.read("node_id", c.chat.node_id);
     if (c.chat.node_id.size() > 64) s.fail("node_id", "must be at most 64 characters");
-    s.read_range<size_t>("max_questions", c.chat.max_questions, 1, 100'000);
-    for (const auto& w : c.chat.blocked_words) {
+    s.read_range<size_t>("max_questions", c.chat.qa.max_questions, 1, 100'000);
+    for (const auto& w : hub.blocked_words) {
       if (w.empty() || w.size() > 100) s.fail("blocked_words", "entries must be 1-100 bytes");
     }
   }
   {
     Section s(top.child("commerce"), "commerce");
     s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
-    s.read_range<size_t>("max_batch", c.commerce.max_batch, 1, 1000);
+    s.read_range<size_t>("max_batch", c.commerce.orders.max_batch, 1, 1000);
     s.read_range("cny_per_usd", c.commerce.cny_per_usd, 0.0, 100.0);
     s.read_range<size_t>("csv_max_orders", c.commerce.csv_max_orders, 1, 1'000'000);
   }
@@ -404,11 +432,12 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
     s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
     s.read("demo_login", c.auth.demo_login);  // a broadcast id, or true/false (checked below)
     s.read_range("demo_login_ttl_seconds", c.auth.demo_login_ttl_seconds, 60, 24 * 3600);
-    s.read("anonymous", c.auth.anonymous);
-    if (c.auth.anonymous != "chat" && c.auth.anonymous != "read_only" && c.auth.anonymous != "off") {
-      s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
-    }
-    if (c.auth.anonymous == "off" && c.auth.jwt_secret.empty()) {
+    std::string anonymous = chat::anonymous_name(c.chat.hub.anonymous);
+    s.read("anonymous", anonymous);
+    auto policy = chat::parse_anonymous(anonymous);
+    if (!policy) s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
+    c.chat.hub.anonymous = *policy;
+    if (*policy == chat::Anonymous::off && c.auth.jwt_secret.empty()) {
       s.fail("anonymous", "cannot be 'off' without auth.jwt_secret (nobody could join)");
     }
   }
@@ -496,37 +525,6 @@ BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& c
   } catch (const YAML::Exception& e) {
     throw ConfigError(std::string("the body cannot be read: ") + e.what());
   }
-}
-
-chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth) {
-  chat::HubLimits l;
-  l.protocol.max_text_chars = c.max_text_chars;
-  l.max_frame_bytes = c.max_frame_bytes;
-  l.max_send_queue_bytes = c.max_send_queue_bytes;
-  l.flush_interval = std::chrono::milliseconds(c.flush_interval_ms);
-  l.tally_interval = std::chrono::milliseconds(std::max(c.tally_interval_ms, c.flush_interval_ms));
-  l.history_on_join = c.history_on_join;
-  l.resume_max_lines = c.resume_max_lines;
-  l.max_connections = c.max_connections;
-  l.max_connections_per_ip = c.max_connections_per_ip;
-  l.messages_per_second = c.messages_per_minute / 60.0;
-  l.messages_burst = c.messages_burst;
-  l.ip_messages_per_second = c.ip_messages_per_minute / 60.0;
-  l.ip_messages_burst = c.ip_messages_burst;
-  l.buys_per_second = c.buys_per_second;
-  l.buys_burst = c.buys_burst;
-  l.ip_buys_per_second = c.ip_buys_per_second;
-  l.ip_buys_burst = c.ip_buys_burst;
-  l.anonymous = auth.anonymous == "off"         ? chat::Anonymous::off
-                : auth.anonymous == "read_only" ? chat::Anonymous::read_only
-                                                : chat::Anonymous::chat;
-  l.frames_per_second = c.frames_per_second;
-  l.frames_burst = c.frames_burst;
-  l.errors_per_minute = c.errors_per_minute;
-  l.blocked_words = c.blocked_words;
-  l.presence_interval = std::chrono::milliseconds(c.presence_interval_ms);
-  l.outage_held_lines = c.outage_held_lines;
-  return l;
 }
 
 }  // namespace livegate::server

@@ -22,6 +22,20 @@ HttpResponse json_error(int status, const std::string& message) {
   return json_response(status, dump(nlohmann::json{{"error", message}}));
 }
 
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid: return 400;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::limit: return 507;  // capacity (Insufficient Storage): this node is full
+    case ErrorCode::unavailable: return 503;
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse json_error(const Error& error) { return json_error(http_status(error.code), error.message); }
+
 HttpResponse json_field_error(const JsonFields& fields) {
   nlohmann::json body = {{"error", fields.error()}};
   if (!fields.field().empty()) body["field"] = fields.field();

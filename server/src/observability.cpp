@@ -13,11 +13,8 @@ std::vector<std::string> Readiness::reasons() const {
     }
   }
   if (!listening_) why.emplace_back("http");
-  for (const auto& [id, b] : broadcasts_) {
-    const bool own_source = b.config.fallback_test_source;
-    const bool failed = b.pipeline && b.pipeline->state() == streaming::PipelineState::failed;
-    // A test-source broadcast always has a pipeline until it is ended (by the seller).
-    if (failed || (own_source && !b.pipeline && b.state != BroadcastState::ended)) why.push_back("pipeline:" + id);
+  for (const auto& [id, b] : broadcasts_.all()) {
+    if (b.media_failed()) why.push_back("pipeline:" + id);
   }
   if (draining_) why.emplace_back("draining");
   return why;

@@ -1,14 +1,15 @@
 #include "livegate/server/room_snapshot.h"
 
+#include "livegate/server/chat_tokens.h"
 #include "livegate/server/shop_routes.h"
 
 namespace livegate::server {
 
-void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catalog, double cny_per_usd,
+void build_room_snapshot(const BroadcastRegistry& broadcasts, commerce::CatalogStore& catalog, double cny_per_usd,
                          const std::string& room, chat::HubHandlers::SnapshotReply reply) {
-  auto it = broadcasts.find(room);
-  if (it == broadcasts.end()) return reply(nullptr, "no such broadcast");
-  nlohmann::json snapshot = {{"broadcast", broadcast_summary(it->second)},
+  const Broadcast* b = broadcasts.find(room);
+  if (!b) return reply(nullptr, "no such broadcast");
+  nlohmann::json snapshot = {{"broadcast", broadcast_summary(*b)},
                              {"products", nlohmann::json::array()},
                              {"stock", nlohmann::json::object()},
                              {"sold", nlohmann::json::object()},
@@ -16,7 +17,7 @@ void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catal
                              {"pin", nullptr},
                              {"deals", nlohmann::json::array()},
                              {"cny_per_usd", cny_per_usd}};
-  if (!it->second.config.has_shop()) {
+  if (!b->config().has_shop()) {
     snapshot["now"] = live_edge_media_ms();
     return reply(std::move(snapshot), {});
   }
@@ -77,6 +78,30 @@ void pin_product(commerce::ProductPins& pins, const std::string& room, const cha
     const char* code = r.problem == commerce::Problem::not_found ? "unknown_sku" : "unavailable";
     reply(chat::error_frame({code, r.message, {}}));
   });
+}
+
+chat::HubHandlers room_handlers(const RoomDeps& deps) {
+  return {.snapshot = [deps](const std::string& room, chat::HubHandlers::SnapshotReply reply) {
+            build_room_snapshot(deps.broadcasts, deps.catalog, deps.config.commerce.cny_per_usd, room, std::move(reply));
+          },
+          .buy = [deps](const std::string& room, const chat::ChatUser& user, const chat::Buy& buy,
+                        chat::HubHandlers::FrameReply reply) { place_order(deps.orders, room, user, buy, std::move(reply)); },
+          .tap = [deps](const std::string& room, const chat::ChatUser& user, const std::string& sku) {
+            if (deps.orders.has_shop(room)) deps.stats.tap(room, user.id, sku);
+          },
+          .pin_product = [deps](const std::string& room, const chat::ChatUser& user, const std::string& sku,
+                                chat::HubHandlers::FrameReply reply) {
+            if (!deps.orders.has_shop(room)) {
+              return reply(chat::error_frame({"unsupported", "this broadcast has no shop", {}}));
+            }
+            pin_product(deps.pins, room, user, sku, std::move(reply));
+          },
+          .identify = [deps](const std::string& room, const std::string& token,
+                             std::string* why) -> std::optional<chat::ChatUser> {
+            auto claims = verify_token(deps.config.auth.jwt_secret, token, room, unix_seconds(), why);
+            if (!claims) return std::nullopt;
+            return chat::ChatUser{claims->user, claims->name, claims->role};
+          }};
 }
 
 }  // namespace livegate::server

@@ -69,9 +69,9 @@ RouteHandler for_a_sale(const ShopDeps& deps, ShopHandler handler) {
   return [&deps, handler = std::move(handler)](const HttpRequest& request, const RouteParams& params,
                                                Respond respond) {
     const std::string id(params["id"]);
-    auto it = deps.broadcasts.find(id);
-    if (it == deps.broadcasts.end()) return respond(json_error(404, "no broadcast with id '" + id + "'"));
-    if (!it->second.config.has_shop()) {
+    const Broadcast* b = deps.broadcasts.find(id);
+    if (!b) return respond(json_error(404, "no broadcast with id '" + id + "'"));
+    if (!b->config().has_shop()) {
       return respond(json_error(404, "broadcast '" + id + "' is a keynote: it has no shop"));
     }
     handler(id, request, params, std::move(respond));

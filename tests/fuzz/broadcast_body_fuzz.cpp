@@ -4,7 +4,7 @@
 
 #include "fuzz_input.h"
 #include "livegate/server/http_server.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/config.h"
 
 using namespace livegate::server;
@@ -12,8 +12,7 @@ using namespace livegate::server;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const CommerceConfig commerce;
   try {
-    Broadcast b;
-    b.config = parse_broadcast(std::string(livegate::fuzz::as_text(data, size)), commerce);
+    const Broadcast b(parse_broadcast(std::string(livegate::fuzz::as_text(data, size)), commerce));
     // The answer, the broadcast list and every viewer's welcome carry this summary.
     (void)broadcast_summary(b).dump();
   } catch (const ConfigError& e) {

@@ -28,7 +28,7 @@
 #include "livegate/common/log.h"
 #include "livegate/server/config.h"
 #include "livegate/server/http_routes.h"
-#include "livegate/server/media_router.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 
 using namespace livegate;
 using namespace livegate::server;
@@ -46,29 +46,31 @@ struct Node {
         moderation(redis), qa(redis), presence(redis, "fuzz"),
         hub(loop, {.chat = store, .moderation = moderation, .qa = qa, .presence = presence}, chat::HubLimits{},
             chat::HubHandlers{}),
-        media(loop, broadcasts, config.media, [](const std::string&, server::BroadcastState) {}),
         shop{.broadcasts = broadcasts, .catalog = catalog, .deals = deals, .pins = pins, .stats = stats, .hub = hub,
              .config = config},
         admin{.broadcasts = broadcasts,
-              .orders = orders,
-              .catalog = catalog,
-              .hub = hub,
-              .media = media,
               .config = config,
-              .keys_changed = [] {},
               .rtmp_port = [] { return 1935; },
               .srt_port = [] { return 9000; }},
         deps{{broadcasts, orders, catalog, hub, redis}, config.http, config.media} {
     set_log_level("off");
     config.auth.seller_token = kSellerToken;
     config.auth.jwt_secret = "fuzz-jwt-secret-0123456789abcdef-0123";
-    config.media.root = "/nonexistent-livegate-fuzz";
+    // Playlists are written (an end adds EXT-X-ENDLIST): a folder of this process's own.
+    char* media_root = g_dir_make_tmp("livegate-fuzz-XXXXXX", nullptr);
+    config.media.root = media_root ? media_root : "/tmp";
+    g_free(media_root);
     for (const char* id : {"orchard", "talk"}) {
       BroadcastConfig b;
       b.id = id;
       b.title = id;
       b.mode = std::string(id) == "orchard" ? server::BroadcastMode::sale : server::BroadcastMode::keynote;
-      broadcasts[id].config = b;
+      // No test source: no pipeline per process. Without a listener nothing goes to Redis, so
+      // the open is done at once.
+      b.fallback_test_source = false;
+      broadcasts.open(b, [](Result<server::Broadcast*> opened) {
+        if (!opened) std::abort();
+      });
     }
     // A create that passes every check stops at the broadcast limit (507): a keynote needs no
     // Redis to open, and would start a real pipeline per input.
@@ -82,7 +84,7 @@ struct Node {
   Config config;
   RedisClient redis;
   RedisClient subscriber;
-  BroadcastMap broadcasts;
+  BroadcastRegistry broadcasts{loop, config.media};
   commerce::OrderDesk orders;
   commerce::CatalogStore catalog;
   commerce::FlashDeals deals;
@@ -93,7 +95,6 @@ struct Node {
   chat::QaBoard qa;
   chat::Presence presence;
   chat::Hub hub;
-  MediaRouter media;
   ShopDeps shop;
   AdminDeps admin;
   RouteDeps deps;

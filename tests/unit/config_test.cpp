@@ -32,9 +32,9 @@ broadcasts:
 TEST(Config, EmptyTextGivesDefaults) {
   Config c = load_config_text("");
   EXPECT_EQ(c.http.port, 8080);
-  EXPECT_EQ(c.ingest.rtmp_port, 1935);
-  EXPECT_EQ(c.ingest.srt_port, 9000);
-  EXPECT_EQ(c.chat.max_text_chars, 500u);
+  EXPECT_EQ(c.ingest.rtmp.port, 1935);
+  EXPECT_EQ(c.ingest.srt.port, 9000);
+  EXPECT_EQ(c.chat.hub.protocol.max_text_chars, 500u);
   EXPECT_EQ(c.media.segment_seconds, 2);
   EXPECT_TRUE(c.broadcasts.empty());
 }
@@ -48,25 +48,25 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.http.web_root, code.http.web_root);
   EXPECT_EQ(file.http.hls_js, code.http.hls_js);
   EXPECT_EQ(file.http.max_connections, code.http.max_connections);
-  EXPECT_EQ(file.ingest.rtmp_port, code.ingest.rtmp_port);
-  EXPECT_EQ(file.ingest.srt_port, code.ingest.srt_port);
+  EXPECT_EQ(file.ingest.rtmp.port, code.ingest.rtmp.port);
+  EXPECT_EQ(file.ingest.srt.port, code.ingest.srt.port);
   EXPECT_EQ(file.ingest.rtmp_enabled, code.ingest.rtmp_enabled);
   EXPECT_EQ(file.ingest.srt_enabled, code.ingest.srt_enabled);
-  EXPECT_EQ(file.ingest.srt_bind, code.ingest.srt_bind);
-  EXPECT_EQ(file.ingest.srt_latency_ms, code.ingest.srt_latency_ms);
-  EXPECT_EQ(file.ingest.rtmp_bind, code.ingest.rtmp_bind);
-  EXPECT_EQ(file.ingest.rtmp_app, code.ingest.rtmp_app);
-  EXPECT_EQ(file.ingest.rtmp_max_connections, code.ingest.rtmp_max_connections);
-  EXPECT_EQ(file.ingest.rtmp_handshake_timeout_ms, code.ingest.rtmp_handshake_timeout_ms);
-  EXPECT_EQ(file.ingest.rtmp_idle_timeout_ms, code.ingest.rtmp_idle_timeout_ms);
+  EXPECT_EQ(file.ingest.srt.bind, code.ingest.srt.bind);
+  EXPECT_EQ(file.ingest.srt.latency_ms, code.ingest.srt.latency_ms);
+  EXPECT_EQ(file.ingest.rtmp.bind, code.ingest.rtmp.bind);
+  EXPECT_EQ(file.ingest.rtmp.app, code.ingest.rtmp.app);
+  EXPECT_EQ(file.ingest.rtmp.max_connections, code.ingest.rtmp.max_connections);
+  EXPECT_EQ(file.ingest.rtmp.handshake_timeout, code.ingest.rtmp.handshake_timeout);
+  EXPECT_EQ(file.ingest.rtmp.idle_timeout, code.ingest.rtmp.idle_timeout);
   EXPECT_EQ(file.ingest.whip_enabled, code.ingest.whip_enabled);
-  EXPECT_EQ(file.ingest.whip_ice_addresses, code.ingest.whip_ice_addresses);
-  EXPECT_EQ(file.ingest.whip_min_port, code.ingest.whip_min_port);
-  EXPECT_EQ(file.ingest.whip_max_port, code.ingest.whip_max_port);
-  EXPECT_EQ(file.ingest.whip_max_sessions, code.ingest.whip_max_sessions);
-  EXPECT_EQ(file.ingest.whip_video_bitrate_kbps, code.ingest.whip_video_bitrate_kbps);
-  EXPECT_EQ(file.ingest.whip_fps, code.ingest.whip_fps);
-  EXPECT_EQ(file.ingest.whip_media_timeout_seconds, code.ingest.whip_media_timeout_seconds);
+  EXPECT_EQ(file.ingest.whip.media.ice_addresses, code.ingest.whip.media.ice_addresses);
+  EXPECT_EQ(file.ingest.whip.media.min_port, code.ingest.whip.media.min_port);
+  EXPECT_EQ(file.ingest.whip.media.max_port, code.ingest.whip.media.max_port);
+  EXPECT_EQ(file.ingest.whip.max_sessions, code.ingest.whip.max_sessions);
+  EXPECT_EQ(file.ingest.whip.media.video_bitrate_kbps, code.ingest.whip.media.video_bitrate_kbps);
+  EXPECT_EQ(file.ingest.whip.media.fps, code.ingest.whip.media.fps);
+  EXPECT_EQ(file.ingest.whip.media_timeout, code.ingest.whip.media_timeout);
   EXPECT_EQ(file.redis.embedded, code.redis.embedded);
   EXPECT_EQ(file.redis.host, code.redis.host);
   EXPECT_EQ(file.redis.port, code.redis.port);
@@ -83,15 +83,15 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.media.thumbnail_seconds, code.media.thumbnail_seconds);
   EXPECT_EQ(file.media.thumbnail_width, code.media.thumbnail_width);
   EXPECT_EQ(file.media.ingest_backlog_bytes, code.media.ingest_backlog_bytes);
-  EXPECT_EQ(file.chat.max_text_chars, code.chat.max_text_chars);
-  EXPECT_EQ(file.chat.max_frame_bytes, code.chat.max_frame_bytes);
-  EXPECT_EQ(file.chat.max_send_queue_bytes, code.chat.max_send_queue_bytes);
-  EXPECT_EQ(file.chat.flush_interval_ms, code.chat.flush_interval_ms);
-  EXPECT_EQ(file.chat.tally_interval_ms, code.chat.tally_interval_ms);
-  EXPECT_EQ(file.chat.history_on_join, code.chat.history_on_join);
-  EXPECT_EQ(file.chat.history_maxlen, code.chat.history_maxlen);
+  EXPECT_EQ(file.chat.hub.protocol.max_text_chars, code.chat.hub.protocol.max_text_chars);
+  EXPECT_EQ(file.chat.hub.max_frame_bytes, code.chat.hub.max_frame_bytes);
+  EXPECT_EQ(file.chat.hub.max_send_queue_bytes, code.chat.hub.max_send_queue_bytes);
+  EXPECT_EQ(file.chat.hub.flush_interval, code.chat.hub.flush_interval);
+  EXPECT_EQ(file.chat.hub.tally_interval, code.chat.hub.tally_interval);
+  EXPECT_EQ(file.chat.hub.history_on_join, code.chat.hub.history_on_join);
+  EXPECT_EQ(file.chat.store.history_maxlen, code.chat.store.history_maxlen);
   EXPECT_EQ(file.commerce.max_qty_per_order, code.commerce.max_qty_per_order);
-  EXPECT_EQ(file.commerce.max_batch, code.commerce.max_batch);
+  EXPECT_EQ(file.commerce.orders.max_batch, code.commerce.orders.max_batch);
   EXPECT_EQ(file.commerce.cny_per_usd, code.commerce.cny_per_usd);
   EXPECT_EQ(file.log_level, code.log_level);
   EXPECT_EQ(file.log_format, code.log_format);
@@ -101,7 +101,7 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.auth.demo_login, code.auth.demo_login);
   EXPECT_EQ(code.auth.demo_login, "");  // a real server never hands out seller tokens
   EXPECT_EQ(file.auth.demo_login_ttl_seconds, code.auth.demo_login_ttl_seconds);
-  EXPECT_EQ(file.auth.anonymous, code.auth.anonymous);
+  EXPECT_EQ(file.chat.hub.anonymous, code.chat.hub.anonymous);
   EXPECT_EQ(file.http.max_header_bytes, code.http.max_header_bytes);
   EXPECT_EQ(file.http.max_header_fields, code.http.max_header_fields);
   EXPECT_EQ(file.http.header_timeout_ms, code.http.header_timeout_ms);
@@ -113,13 +113,24 @@ TEST(Config, ShippedDefaultsFileMatchesCodeDefaults) {
   EXPECT_EQ(file.http.cors_origins, code.http.cors_origins);
   EXPECT_EQ(file.http.embed_origins, code.http.embed_origins);
   EXPECT_EQ(file.media.max_broadcasts, code.media.max_broadcasts);
-  EXPECT_EQ(file.chat.max_connections_per_ip, code.chat.max_connections_per_ip);
-  EXPECT_EQ(file.chat.ip_messages_per_minute, code.chat.ip_messages_per_minute);
-  EXPECT_EQ(file.chat.ip_messages_burst, code.chat.ip_messages_burst);
-  EXPECT_EQ(file.chat.buys_per_second, code.chat.buys_per_second);
-  EXPECT_EQ(file.chat.buys_burst, code.chat.buys_burst);
-  EXPECT_EQ(file.chat.ip_buys_per_second, code.chat.ip_buys_per_second);
-  EXPECT_EQ(file.chat.ip_buys_burst, code.chat.ip_buys_burst);
+  EXPECT_EQ(file.chat.hub.max_connections_per_ip, code.chat.hub.max_connections_per_ip);
+  EXPECT_EQ(file.chat.hub.ip_messages_per_second, code.chat.hub.ip_messages_per_second);
+  EXPECT_EQ(file.chat.hub.ip_messages_burst, code.chat.hub.ip_messages_burst);
+  EXPECT_EQ(file.chat.hub.buys_per_second, code.chat.hub.buys_per_second);
+  EXPECT_EQ(file.chat.hub.buys_burst, code.chat.hub.buys_burst);
+  EXPECT_EQ(file.chat.hub.ip_buys_per_second, code.chat.hub.ip_buys_per_second);
+  EXPECT_EQ(file.chat.hub.ip_buys_burst, code.chat.hub.ip_buys_burst);
+  // Read into the parts' own config types: one default each, in the part's header.
+  EXPECT_EQ(file.chat.hub.messages_per_second, code.chat.hub.messages_per_second);
+  EXPECT_EQ(file.chat.hub.messages_burst, code.chat.hub.messages_burst);
+  EXPECT_EQ(file.chat.hub.frames_per_second, code.chat.hub.frames_per_second);
+  EXPECT_EQ(file.chat.hub.presence_interval, code.chat.hub.presence_interval);
+  EXPECT_EQ(file.chat.hub.outage_held_lines, code.chat.hub.outage_held_lines);
+  EXPECT_EQ(file.chat.hub.resume_max_lines, code.chat.hub.resume_max_lines);
+  EXPECT_EQ(file.chat.hub.max_connections, code.chat.hub.max_connections);
+  EXPECT_EQ(file.chat.qa.max_questions, code.chat.qa.max_questions);
+  EXPECT_EQ(file.chat.qa.top_on_join, code.chat.qa.top_on_join);
+  EXPECT_EQ(file.commerce.csv_max_orders, code.commerce.csv_max_orders);
 }
 
 TEST(Config, DemoConfigLoads) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "livegate/chat/chat_store.h"
@@ -36,6 +37,16 @@ namespace livegate::chat {
 // What a viewer without a token may do: chat like anyone (a guest with a generated name), only
 // watch and read (chat, ask, vote and buy answer login_required), or nothing (hello refused).
 enum class Anonymous { chat, read_only, off };
+// "chat" | "read_only" | "off": the config's words for it (auth.anonymous).
+inline const char* anonymous_name(Anonymous a) {
+  return a == Anonymous::off ? "off" : a == Anonymous::read_only ? "read_only" : "chat";
+}
+inline std::optional<Anonymous> parse_anonymous(std::string_view name) {
+  if (name == "chat") return Anonymous::chat;
+  if (name == "read_only") return Anonymous::read_only;
+  if (name == "off") return Anonymous::off;
+  return std::nullopt;
+}
 
 struct HubLimits {
   ProtocolLimits protocol;

@@ -5,13 +5,13 @@
 #include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/common/redis_client.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/http_server.h"
 
 namespace livegate::server {
 
 struct ApiDeps {
-  BroadcastMap& broadcasts;
+  const BroadcastRegistry& broadcasts;
   commerce::OrderDesk& orders;
   commerce::CatalogStore& catalog;
   chat::Hub& hub;

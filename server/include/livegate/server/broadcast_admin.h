@@ -15,29 +15,19 @@
 
 #include <functional>
 
-#include "livegate/chat/hub.h"
-#include "livegate/commerce/catalog_store.h"
-#include "livegate/commerce/order_desk.h"
-#include "livegate/server/broadcasts.h"
-#include "livegate/server/config.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/chat_tokens.h"
+#include "livegate/server/config.h"
 #include "livegate/server/http_server.h"
-#include "livegate/server/media_router.h"
 
 namespace livegate::server {
 
 struct AdminDeps {
-  BroadcastMap& broadcasts;
-  commerce::OrderDesk& orders;
-  commerce::CatalogStore& catalog;
-  chat::Hub& hub;
-  MediaRouter& media;
+  // Creating, ending and re-keying go through it; its listener opens the room, shop and webhooks.
+  BroadcastRegistry& broadcasts;
   const Config& config;
-  std::function<void()> keys_changed;  // e.g. refresh the SRT handshake's key set
-  std::function<int()> rtmp_port;      // for the publish URLs in answers
+  std::function<int()> rtmp_port;  // for the publish URLs in answers
   std::function<int()> srt_port;
-  // Called with the id once a created broadcast's shop is open (e.g. start its webhooks).
-  std::function<void(const std::string&)> opened = {};
 };
 
 // Who called the seller API: the operator's seller token counts as an admin.

@@ -1,7 +1,9 @@
 #pragma once
 // livegate's configuration. The structs mirror configs/livegate.yaml section by section; every
 // field has the default that file documents. Where livegate listens is kept apart from how each
-// broadcast behaves.
+// broadcast behaves. A part with a config of its own (an ingest server, the chat hub, the order
+// desk) gets its section as its own type, held here as it is: its defaults are written once, in
+// that part's header, and nothing is copied field by field on the way.
 
 #include <chrono>
 #include <optional>
@@ -10,11 +12,17 @@
 #include <string_view>
 #include <vector>
 
+#include "livegate/chat/chat_store.h"
 #include "livegate/chat/hub.h"
+#include "livegate/chat/qa_board.h"
 #include "livegate/commerce/catalog.h"
+#include "livegate/commerce/order_desk.h"
 #include "livegate/commerce/webhook_config.h"
 #include "livegate/server/keynote_program.h"
 #include "livegate/streaming/broadcast_pipeline.h"
+#include "livegate/streaming/rtmp_server.h"
+#include "livegate/streaming/srt_server.h"
+#include "livegate/streaming/whip_server.h"
 
 namespace livegate::server {
 
@@ -64,33 +72,21 @@ struct AuthConfig {
   // "" = off; `true` in the file names the first broadcast. Never on a server that sells for real.
   std::string demo_login;
   int demo_login_ttl_seconds = 3600;
-  // Viewers without a token: "chat" (guests chat under a generated name), "read_only" (they
-  // watch and read; chat, ask, vote and buy answer login_required) or "off" (a hello without a
-  // valid token is refused, close 4401).
-  std::string anonymous = "chat";
+  // auth.anonymous (chat | read_only | off: what viewers without a token may do) is the hub's
+  // policy: ChatConfig::hub.anonymous.
 };
 
+// The ingest section's keys are the servers' fields with a prefix: ingest.rtmp_port is
+// rtmp.port, ingest.whip_max_sessions is whip.max_sessions (configs/livegate.yaml lists them).
 struct IngestConfig {
   bool rtmp_enabled = true;
-  std::string rtmp_bind = "0.0.0.0";
-  int rtmp_port = 1935;
-  std::string rtmp_app = "live";   // rtmp://host:1935/live/<stream key>
-  size_t rtmp_max_connections = 64;
-  int rtmp_handshake_timeout_ms = 10000;  // connect to publish must be done by then
-  int rtmp_idle_timeout_ms = 30000;       // a connection that sends nothing this long is closed
+  streaming::RtmpServerConfig rtmp;  // rtmp://host:1935/live/<stream key>
   bool srt_enabled = true;
-  std::string srt_bind = "0.0.0.0";
-  int srt_port = 9000;             // srt://host:9000?streamid=<stream key>
-  int srt_latency_ms = 120;
-  // WHIP (browser camera): POST /whip/<stream key> on the HTTP port.
+  streaming::SrtServerConfig srt;    // srt://host:9000?streamid=<stream key>
+  // WHIP (browser camera): POST /whip/<stream key> on the HTTP port. whip.media.keyframe_seconds
+  // is media.segment_seconds (one keyframe per HLS segment), not a key of its own.
   bool whip_enabled = true;
-  std::vector<std::string> whip_ice_addresses;  // addresses ICE offers; empty = every interface
-  int whip_min_port = 0;                        // UDP port range for ICE; 0/0 = any
-  int whip_max_port = 0;
-  size_t whip_max_sessions = 4;                 // each one transcodes: a core-bound limit
-  int whip_video_bitrate_kbps = 2500;
-  int whip_fps = 30;
-  int whip_media_timeout_seconds = 10;          // a session without media this long is ended
+  streaming::WhipServerConfig whip;
 };
 
 struct RedisConfig {
@@ -127,38 +123,20 @@ struct MediaConfig {
   size_t max_broadcasts = 50;
 };
 
+// The chat section (and auth.anonymous) as the chat parts take it. Keys that differ from the
+// fields: max_text_chars is hub.protocol.max_text_chars; messages_per_minute and
+// ip_messages_per_minute are hub.(ip_)messages_per_second x 60; history_on_join is also
+// qa.top_on_join; the hub's tally_interval is at least its flush_interval.
 struct ChatConfig {
-  size_t max_text_chars = 500;
-  size_t max_frame_bytes = 8192;
-  size_t max_send_queue_bytes = 1024 * 1024;
-  int flush_interval_ms = 100;
-  int tally_interval_ms = 500;  // stock-only batches at most this often (latest figure per sku)
-  size_t history_on_join = 50;
-  size_t history_maxlen = 10000;
-  size_t resume_max_lines = 500;
-  size_t max_connections = 15000;
-  size_t max_connections_per_ip = 200;  // 0: no limit
-  int messages_per_minute = 60;         // chat lines + questions per user; 0: no limit
-  int messages_burst = 5;
-  int ip_messages_per_minute = 600;     // the same, per address (all users behind it); 0: no limit
-  int ip_messages_burst = 50;
-  double buys_per_second = 2;           // buy clicks per user; 0: no limit
-  int buys_burst = 10;
-  double ip_buys_per_second = 50;       // buy clicks per address; 0: no limit
-  int ip_buys_burst = 200;
-  int frames_per_second = 20;  // any client message, per connection
-  int frames_burst = 40;
-  int errors_per_minute = 20;  // error frames a connection may earn before it is closed
-  std::vector<std::string> blocked_words;
-  int presence_interval_ms = 2000;  // viewer counts reported to Redis and shown this often
-  std::string node_id;              // names this process in Redis presence; empty: host:pid
-  size_t max_questions = 500;       // keynote Q&A, per room
-  size_t outage_held_lines = 1000;  // chat lines a node shows and holds while Redis is away
+  chat::HubLimits hub;
+  chat::ChatStoreLimits store;  // history_maxlen
+  chat::QaLimits qa;            // max_questions: keynote Q&A, per room
+  std::string node_id;          // names this process in Redis presence; empty: host:pid
 };
 
 struct CommerceConfig {
   int max_qty_per_order = 10;  // default for products that do not set their own
-  size_t max_batch = 64;
+  commerce::OrderDeskLimits orders;  // max_batch
   size_t csv_max_orders = 100000;  // rows of one orders.csv export; x-truncated past it
   // Prices are USD cents; shoppers who read Chinese also see CNY at this rate (0: no CNY).
   double cny_per_usd = 7.1;
@@ -222,6 +200,5 @@ BroadcastConfig parse_broadcast(const std::string& text, const CommerceConfig& c
 // files_dir: where relative file names in the config (products_file) are found.
 Config load_config_text(const std::string& yaml_text, const std::string& files_dir = ".");
 
-chat::HubLimits hub_limits(const ChatConfig& c, const AuthConfig& auth = {});
 
 }  // namespace livegate::server

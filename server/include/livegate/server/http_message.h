@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "livegate/common/json_fields.h"
+#include "livegate/common/result.h"
 
 namespace livegate::server {
 
@@ -43,6 +44,10 @@ HttpResponse json_response(int status, const std::string& json_body);
 // rather than throwing out of dump().
 HttpResponse json_response(int status, const nlohmann::json& body);
 HttpResponse json_error(int status, const std::string& message);
+// The status an Error's code means (invalid 400, not_found 404, conflict 409, limit 507,
+// unavailable 503, internal 500) and {"error": message}.
+int http_status(ErrorCode code);
+HttpResponse json_error(const Error& error);
 // 400 {"error": "role must be a string (got an integer)", "field": "role"} from a typed read.
 HttpResponse json_field_error(const JsonFields& fields);
 

@@ -7,7 +7,7 @@
 
 #include "livegate/common/metrics.h"
 #include "livegate/common/redis_client.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/http_server.h"
 
 namespace livegate::server {
@@ -18,7 +18,7 @@ namespace livegate::server {
 // against it: readiness must not flap while sellers reconnect.
 class Readiness {
  public:
-  Readiness(const BroadcastMap& broadcasts, std::vector<const RedisClient*> redis)
+  Readiness(const BroadcastRegistry& broadcasts, std::vector<const RedisClient*> redis)
       : broadcasts_(broadcasts), redis_(std::move(redis)) {}
 
   void set_listening(bool listening) { listening_ = listening; }
@@ -31,7 +31,7 @@ class Readiness {
   std::vector<std::string> reasons() const;
 
  private:
-  const BroadcastMap& broadcasts_;
+  const BroadcastRegistry& broadcasts_;
   std::vector<const RedisClient*> redis_;
   bool listening_ = false;
   std::atomic<bool> draining_{false};

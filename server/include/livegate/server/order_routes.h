@@ -11,13 +11,13 @@
 #include <string>
 
 #include "livegate/common/redis_client.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/http_server.h"
 
 namespace livegate::server {
 
 struct OrderApiDeps {
-  const BroadcastMap& broadcasts;
+  const BroadcastRegistry& broadcasts;
   RedisClient& redis;
   size_t csv_max_orders;
 };

@@ -8,11 +8,13 @@
 #include "livegate/commerce/catalog_store.h"
 #include "livegate/commerce/order_desk.h"
 #include "livegate/commerce/product_pins.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/commerce/shop_stats.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
+#include "livegate/server/config.h"
 
 namespace livegate::server {
 
-void build_room_snapshot(BroadcastMap& broadcasts, commerce::CatalogStore& catalog, double cny_per_usd,
+void build_room_snapshot(const BroadcastRegistry& broadcasts, commerce::CatalogStore& catalog, double cny_per_usd,
                          const std::string& room, chat::HubHandlers::SnapshotReply reply);
 
 // Turns a buy from the hub into an order through the desk and answers with the frame for the
@@ -23,5 +25,17 @@ void place_order(commerce::OrderDesk& orders, const std::string& room, const cha
 // Staff pinned a product over the WebSocket: stamped with the live edge's media time.
 void pin_product(commerce::ProductPins& pins, const std::string& room, const chat::ChatUser& user,
                  const std::string& sku, chat::HubHandlers::FrameReply reply);
+
+// The hub's handlers for this node: welcome snapshots, buys, taps and pins go to the shop;
+// hello tokens are checked against auth.jwt_secret. Everything deps names must outlive the hub.
+struct RoomDeps {
+  const BroadcastRegistry& broadcasts;
+  commerce::CatalogStore& catalog;
+  commerce::OrderDesk& orders;
+  commerce::ShopStats& stats;
+  commerce::ProductPins& pins;
+  const Config& config;
+};
+chat::HubHandlers room_handlers(const RoomDeps& deps);
 
 }  // namespace livegate::server

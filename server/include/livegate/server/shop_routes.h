@@ -23,7 +23,7 @@
 #include "livegate/commerce/flash_deals.h"
 #include "livegate/commerce/product_pins.h"
 #include "livegate/commerce/shop_stats.h"
-#include "livegate/server/broadcasts.h"
+#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/server/config.h"
 #include "livegate/server/http_server.h"
 #include "livegate/server/router.h"
@@ -31,7 +31,7 @@
 namespace livegate::server {
 
 struct ShopDeps {
-  BroadcastMap& broadcasts;
+  const BroadcastRegistry& broadcasts;
   commerce::CatalogStore& catalog;
   commerce::FlashDeals& deals;
   commerce::ProductPins& pins;

@@ -1,0 +1,120 @@
+#pragma once
+// The broadcasts this node runs, and the one writer of each. Config start-up and
+// POST /api/broadcasts open them through open(); the seller's end, a publisher's arrival and
+// departure, and the grace timer move them through their states:
+//
+//   open ──> starting ──(test source's first segment)──> live
+//              └──(no test source)──> waiting ──(publisher's first segment)──> live
+//   live ──publisher drops──> reconnecting (slate) ──same key again──> live (a discontinuity)
+//                                  └──grace over──> back to the test source, or ended
+//   any ──end()──> ended ──a publisher again──> a fresh timeline (and replay)
+//
+// Whoever else must act on a broadcast (the chat hub, the shop, webhooks, the SRT key check)
+// hears it through one Listener, wired by the composition root (server/src/app.cpp).
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
+#include "livegate/server/broadcast/broadcast.h"
+#include "livegate/server/config.h"
+#include "livegate/streaming/thumbnailer.h"
+
+namespace livegate {
+class Metrics;
+}
+
+namespace livegate::server {
+
+class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
+ public:
+  // Every hook runs on the loop, after the registry's own change; none may open or end
+  // broadcasts from inside.
+  struct Listener {
+    virtual ~Listener() = default;
+    // Before a broadcast opens: its room's data (the catalog in Redis). Call ready() once, with
+    // an error to refuse it (the open fails with that error and the broadcast is gone again).
+    virtual void opening(const Broadcast&, std::function<void(Result<void>)> ready) { ready(ok()); }
+    // Open: its room may take viewers; its media starts right after.
+    virtual void opened(const Broadcast&) {}
+    // state() changed (the room's "state" event).
+    virtual void state_changed(const Broadcast&) {}
+    // config().stream_key_sha256 changed, or a broadcast with a key opened.
+    virtual void stream_key_changed(const Broadcast&) {}
+    // It ended: by the seller, or because no publisher came back within the grace period.
+    virtual void ended(const Broadcast&) {}
+  };
+  using Opened = std::function<void(Result<Broadcast*>)>;
+  using Map = std::map<std::string, Broadcast>;
+
+  // metrics: pipeline errors; null counts nothing.
+  BroadcastRegistry(EventLoop& loop, const MediaConfig& media, Metrics* metrics = nullptr);
+  BroadcastRegistry(const BroadcastRegistry&) = delete;
+  BroadcastRegistry& operator=(const BroadcastRegistry&) = delete;
+  ~BroadcastRegistry() override;
+
+  void set_listener(Listener* listener) { listener_ = listener; }
+
+  // Opens a broadcast: conflict when its id or stream key is taken, limit past
+  // media.max_broadcasts; then the listener's opening (an error there refuses it), opened, and
+  // its media (test source, or waiting for a publisher). `done` hears the result once; a test
+  // source that does not start is logged and leaves the broadcast open (media_failed()).
+  void open(BroadcastConfig config, Opened done);
+  // Ends it now: its publisher is disconnected, playlists get EXT-X-ENDLIST, the recording
+  // closes. not_found, or conflict when it has already ended.
+  Result<void> end(const std::string& id);
+  // A new stream key (its SHA-256): the old one stops working at once.
+  Result<void> set_stream_key(const std::string& id, std::string key_sha256);
+  // The server stops: every pipeline and output ends, without state changes.
+  void stop_all();
+
+  Broadcast* find(std::string_view id);
+  const Broadcast* find(std::string_view id) const;
+  bool contains(std::string_view id) const { return find(id) != nullptr; }
+  const Map& all() const { return broadcasts_; }
+  size_t size() const { return broadcasts_.size(); }
+  // SHA-256 (hex) of the keys of broadcasts that take publishers (the SRT handshake's check).
+  std::set<std::string> stream_key_hashes() const;
+
+  // Publishers, for the ingest bridge. publish(): the stream key's broadcast switches to this
+  // publisher (a new pipeline of the transport's kind); the error's message is what the
+  // publisher is told (streaming::kAlreadyPublishing for a second one).
+  Result<Broadcast*> publish(std::string_view stream_key, Transport transport, uint64_t connection,
+                             std::function<void()> disconnect);
+  // The broadcast `connection` publishes, or null.
+  Broadcast* published_by(Transport transport, uint64_t connection);
+  // The publisher went: the slate for the grace period, or (if it sent nothing) what was before.
+  void unpublish(Transport transport, uint64_t connection, std::string_view why);
+
+ private:
+  using PublisherKey = std::pair<Transport, uint64_t>;
+
+  void open_media(Broadcast& b);
+  Result<void> run(Broadcast& b, Source source, streaming::PipelineSource push_source = streaming::FlvPushSource{});
+  void stop_pipeline(Broadcast& b);
+  // Stops the pipeline and ends the outputs: the one way a timeline ends.
+  void finish(Broadcast& b);
+  void drop_publisher(Broadcast& b);
+  void set_state(Broadcast& b, BroadcastState state);
+  void grace_over(const std::string& id);
+
+  void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
+  void on_segment(const std::string& broadcast, size_t rendition, streaming::PlaylistSegment segment) override;
+  void on_rendition_format(const std::string& broadcast, size_t rendition,
+                           const streaming::RenditionFormat& format) override;
+
+  EventLoop& loop_;
+  const MediaConfig& media_;
+  Metrics* metrics_;
+  Listener default_listener_;
+  Listener* listener_ = &default_listener_;
+  Map broadcasts_;
+  std::map<PublisherKey, std::string> publishers_;  // an index of Broadcast::publisher_, kept with it
+  streaming::Thumbnailer thumbnails_;
+};
+
+}  // namespace livegate::server
