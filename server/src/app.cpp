@@ -170,19 +170,18 @@ Result<void> Node::open_config_broadcasts() {
 }
 
 Result<void> Node::start_ingest() {
-  std::string error;
   const IngestConfig& ingest = config.ingest;
   if (ingest.rtmp_enabled) {
     rtmp = std::make_unique<streaming::RtmpServer>(
         loop, ingest.rtmp, rtmp_ingest(broadcasts, [this](uint64_t c) { rtmp->disconnect(c, "the broadcast ended"); }));
-    if (!rtmp->start(&error)) return fail(ErrorCode::unavailable, "rtmp: " + error);
+    if (auto started = rtmp->start(); !started) return started;
   }
   if (ingest.srt_enabled) {
     srt = std::make_unique<streaming::SrtServer>(loop, ingest.srt,
                                                  srt_ingest(broadcasts, [this](uint64_t c) { srt->disconnect(c); }));
     srt->set_key_hashes(broadcasts.stream_key_hashes());
     hooks.on_stream_keys([this] { srt->set_key_hashes(broadcasts.stream_key_hashes()); });
-    if (!srt->start(&error)) return fail(ErrorCode::unavailable, "srt: " + error);
+    if (auto started = srt->start(); !started) return started;
   }
   if (ingest.whip_enabled) {
     whip = std::make_unique<streaming::WhipServer>(loop, ingest.whip,
@@ -203,8 +202,7 @@ Result<void> Node::start() {
   compressed.add_file(config.http.hls_js);
   log("http")->info("{} page files gzipped at startup: {} KB -> {} KB", compressed.files(),
                     compressed.raw_total() / 1024, compressed.gzip_total() / 1024);
-  std::string error;
-  if (!http.start(&error)) return fail(ErrorCode::unavailable, "http: " + error);
+  if (auto listening = http.start(); !listening) return listening;
   readiness.set_listening(true);
   if (auto started = start_ingest(); !started) return started;
 
@@ -276,9 +274,8 @@ int run_app(const Config& config) {
   if (config.redis.embedded) {
     embedded = std::make_unique<EmbeddedRedis>(config.redis.server_binary, config.redis.data_dir,
                                                config.redis.appendfsync);
-    std::string error;
-    if (!embedded->start(&error)) {
-      log("redis")->critical("{}", error);
+    if (auto started = embedded->start(); !started) {
+      log("redis")->critical("{}", started.error().message);
       return 1;
     }
   }

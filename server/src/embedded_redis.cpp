@@ -22,24 +22,21 @@ EmbeddedRedis::EmbeddedRedis(std::string binary, std::string data_dir, std::stri
 
 EmbeddedRedis::~EmbeddedRedis() { stop(); }
 
-bool EmbeddedRedis::start(std::string* error) {
+Result<void> EmbeddedRedis::start() {
   std::error_code ec;
   std::filesystem::create_directories(data_dir_, ec);
   const auto dir = std::filesystem::absolute(data_dir_, ec).lexically_normal().string();
   if (ec) {
-    *error = "embedded redis: cannot create " + data_dir_ + ": " + ec.message();
-    return false;
+    return fail(ErrorCode::unavailable, "embedded redis: cannot create " + data_dir_ + ": " + ec.message());
   }
   socket_path_ = dir + "/redis.sock";
   if (socket_path_.size() >= 100) {
-    *error = "embedded redis: socket path too long for a unix socket: " + socket_path_;
-    return false;
+    return fail(ErrorCode::unavailable, "embedded redis: socket path too long for a unix socket: " + socket_path_);
   }
   std::filesystem::remove(socket_path_, ec);
   gchar* path = g_find_program_in_path(binary_.c_str());
   if (!path) {
-    *error = "embedded redis: '" + binary_ + "' not found (apt-get install redis-server)";
-    return false;
+    return fail(ErrorCode::unavailable, "embedded redis: '" + binary_ + "' not found (apt-get install redis-server)");
   }
   std::string program = path;
   g_free(path);
@@ -63,18 +60,18 @@ bool EmbeddedRedis::start(std::string* error) {
   argv.push_back(nullptr);
   GError* err = nullptr;
   GPid pid = 0;
-  const gboolean ok = g_spawn_async(
+  const gboolean spawned = g_spawn_async(
       nullptr, argv.data(), nullptr, G_SPAWN_DO_NOT_REAP_CHILD,
       [](gpointer) { prctl(PR_SET_PDEATHSIG, SIGTERM); }, nullptr, &pid, &err);
-  if (!ok) {
-    *error = std::string("embedded redis: ") + (err ? err->message : "spawn failed");
+  if (!spawned) {
+    std::string why = std::string("embedded redis: ") + (err ? err->message : "spawn failed");
     if (err) g_error_free(err);
-    return false;
+    return fail(ErrorCode::unavailable, std::move(why));
   }
   pid_ = pid;
   log("redis")->info("embedded redis-server started (pid {}, data {}, socket {}, appendfsync {})",
                      pid_, dir, socket_path_, appendfsync_);
-  return true;
+  return ok();
 }
 
 void EmbeddedRedis::stop() {

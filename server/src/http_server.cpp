@@ -56,7 +56,7 @@ HttpServer::~HttpServer() {
   guarded(Boundary::http, "stopping the HTTP server", [this] { stop(); });
 }
 
-bool HttpServer::start(std::string* error) {
+Result<void> HttpServer::start() {
   raise_descriptor_limit(config_.max_connections);
   uv_loop_ = std::make_unique<uv_loop_t>();
   uv_loop_init(uv_loop_.get());
@@ -73,12 +73,12 @@ bool HttpServer::start(std::string* error) {
   if (rc == 0) rc = uv_tcp_bind(listener_.get(), reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(listener_.get()), kBacklog, on_connection);
   if (rc != 0) {
-    *error = "http: cannot listen on " + bind + ":" + std::to_string(config_.port) + ": " + uv_strerror(rc);
+    std::string failure = "http: cannot listen on " + bind + ":" + std::to_string(config_.port) + ": " + uv_strerror(rc);
     uv_close(reinterpret_cast<uv_handle_t*>(listener_.release()), [](uv_handle_t* h) {
       delete reinterpret_cast<uv_tcp_t*>(h);
     });
     close_uv_loop();
-    return false;
+    return fail(ErrorCode::unavailable, std::move(failure));
   }
   sockaddr_storage bound{};
   int len = sizeof(bound);
@@ -86,7 +86,7 @@ bool HttpServer::start(std::string* error) {
   port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   log("http")->info("listening on http://{}:{}", bind, port_);
-  return true;
+  return ok();
 }
 
 void HttpServer::on_connection(uv_stream_t* listener, int status) {

@@ -48,7 +48,7 @@ RtmpServer::RtmpServer(EventLoop& loop, RtmpServerConfig config, Callbacks callb
 
 RtmpServer::~RtmpServer() { stop(); }
 
-bool RtmpServer::start(std::string* error) {
+Result<void> RtmpServer::start() {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -56,16 +56,15 @@ bool RtmpServer::start(std::string* error) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(config_.port));
   if (inet_pton(AF_INET, config_.bind.c_str(), &addr.sin_addr) != 1) {
-    *error = "rtmp: bad bind address " + config_.bind;
-    return false;
+    return fail(ErrorCode::unavailable, "rtmp: bad bind address " + config_.bind);
   }
   if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       listen(listen_fd_, 64) != 0) {
-    *error = "rtmp: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " +
+    std::string failure = "rtmp: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " +
              std::strerror(errno);
     close(listen_fd_);
     listen_fd_ = -1;
-    return false;
+    return fail(ErrorCode::unavailable, std::move(failure));
   }
   socklen_t len = sizeof(addr);
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -85,7 +84,7 @@ bool RtmpServer::start(std::string* error) {
     return true;
   });
   log("rtmp")->info("listening on rtmp://{}:{}/{}/<stream key>", config_.bind, port_, config_.app);
-  return true;
+  return ok();
 }
 
 void RtmpServer::stop() {

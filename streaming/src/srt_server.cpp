@@ -45,15 +45,14 @@ void SrtServer::disconnect(uint64_t connection) {
   to_close_.push_back(connection);
 }
 
-bool SrtServer::start(std::string* error) {
+Result<void> SrtServer::start() {
   srt_startup();
   listener_ = srt_create_socket();
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(config_.port));
   if (inet_pton(AF_INET, config_.bind.c_str(), &addr.sin_addr) != 1) {
-    *error = "srt: bad bind address " + config_.bind;
-    return false;
+    return fail(ErrorCode::unavailable, "srt: bad bind address " + config_.bind);
   }
   int latency = config_.latency_ms;
   bool no = false;
@@ -62,10 +61,10 @@ bool SrtServer::start(std::string* error) {
   if (srt_bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == SRT_ERROR ||
       srt_listen_callback(listener_, &SrtServer::on_listen, this) == SRT_ERROR ||
       srt_listen(listener_, 16) == SRT_ERROR) {
-    *error = "srt: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " + srt_error();
+    std::string failure = "srt: cannot listen on " + config_.bind + ":" + std::to_string(config_.port) + ": " + srt_error();
     srt_close(listener_);
     listener_ = -1;
-    return false;
+    return fail(ErrorCode::unavailable, std::move(failure));
   }
   int len = sizeof(addr);
   srt_getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -79,7 +78,7 @@ bool SrtServer::start(std::string* error) {
     }
   });
   log("srt")->info("listening on srt://{}:{}?streamid=<stream key>", config_.bind, port_);
-  return true;
+  return ok();
 }
 
 void SrtServer::stop() {

@@ -33,8 +33,8 @@ void expect_policy(const std::string& configured, const std::string& expected) {
     auto redis = configured.empty()
                      ? std::make_unique<EmbeddedRedis>("redis-server", dir)
                      : std::make_unique<EmbeddedRedis>("redis-server", dir, configured);
-    std::string error;
-    ASSERT_TRUE(redis->start(&error)) << error;
+    auto started = redis->start();
+    ASSERT_TRUE(started) << started.error().message;
     EXPECT_EQ(config_get(redis->socket_path(), "appendonly"), "yes\n");
     EXPECT_EQ(config_get(redis->socket_path(), "appendfsync"), expected + "\n");
   }

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -245,6 +247,23 @@ TEST_F(BroadcastRegistryTest, ANewStreamKeyWorksAtOnceAndTheOldOneNoLonger) {
   EXPECT_FALSE(publish("old-key", 1));
   EXPECT_TRUE(publish("new-key", 2));
   EXPECT_EQ(registry_->set_stream_key("nope", "x").error().code, ErrorCode::not_found);
+}
+
+// Every state the server sends (the API's "state", the room's "state" event) has words on every
+// page, in English and in Chinese: i18n.js holds both tables.
+TEST(BroadcastStates, EveryStateHasAStringInEveryLanguage) {
+  std::ifstream file(std::string(LIVEGATE_SOURCE_DIR) + "/web-player/js/i18n.js");
+  ASSERT_TRUE(file);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string i18n = text.str();
+  for (auto state : {BroadcastState::starting, BroadcastState::waiting, BroadcastState::live,
+                     BroadcastState::reconnecting, BroadcastState::ended}) {
+    const std::string key = std::string("'state.") + state_name(state) + "'";
+    size_t count = 0;
+    for (size_t at = i18n.find(key); at != std::string::npos; at = i18n.find(key, at + 1)) ++count;
+    EXPECT_EQ(count, 2u) << key << " should be in the en and the zh-CN table";
+  }
 }
 
 }  // namespace

@@ -40,7 +40,9 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop();
 
-  // The only entry from other threads (GStreamer streaming threads): runs fn on the loop soon.
+  // How another thread hands work to the loop (the SRT thread, webrtcbin's callbacks in a WHIP
+  // session, the webhook sender's worker): runs fn on the loop soon; safe from any thread.
+  // GStreamer pipelines reach the loop through their bus instead, whose watch is a source here.
   void post(std::function<void()> fn);
 
   // Calls fn after delay; with repeat, every delay until the Timer is destroyed or fn returns false.

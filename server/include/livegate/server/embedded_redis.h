@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "livegate/common/result.h"
+
 namespace livegate::server {
 
 class EmbeddedRedis {
@@ -17,7 +19,7 @@ class EmbeddedRedis {
   EmbeddedRedis& operator=(const EmbeddedRedis&) = delete;
   ~EmbeddedRedis();
 
-  bool start(std::string* error);
+  Result<void> start();
   // SIGTERM (Redis then fsyncs the AOF), waits up to 5 s, then SIGKILL.
   void stop();
   const std::string& socket_path() const { return socket_path_; }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
 #include "livegate/common/log_budget.h"
 #include "livegate/common/websocket.h"
 #include "livegate/server/config.h"
@@ -46,7 +47,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer();
 
-  bool start(std::string* error);
+  Result<void> start();
   // Closes every connection (WebSockets get 1001 "going away" first, as far as it can be sent).
   void stop();
   int port() const { return port_; }

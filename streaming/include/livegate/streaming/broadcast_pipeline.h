@@ -2,7 +2,7 @@
 // One broadcast's media pipeline: a source encoded to H.264 + AAC (or passed through) and
 // packaged as HLS; with an ABR ladder, decoded once and encoded once per rung.
 // Media flows in GStreamer's streaming threads; everything this object reports reaches its
-// Listener on the event loop (bus watch and loop.post), never on a media thread.
+// Listener on the event loop (through the pipeline's bus watch), never on a media thread.
 
 #include <gio/gio.h>
 #include <gst/gst.h>

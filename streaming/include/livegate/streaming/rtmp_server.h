@@ -11,6 +11,7 @@
 #include <string>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
 #include "livegate/streaming/flv.h"
 
 namespace livegate::streaming {
@@ -43,7 +44,7 @@ class RtmpServer {
   RtmpServer& operator=(const RtmpServer&) = delete;
   ~RtmpServer();
 
-  bool start(std::string* error);
+  Result<void> start();
   void stop();
   int port() const { return port_; }
   size_t connections() const { return connections_.size(); }

@@ -16,6 +16,7 @@ struct sockaddr;
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
 
 namespace livegate::streaming {
 
@@ -50,7 +51,7 @@ class SrtServer {
   SrtServer& operator=(const SrtServer&) = delete;
   ~SrtServer();
 
-  bool start(std::string* error);
+  Result<void> start();
   void stop();
   int port() const { return port_; }
   // SHA-256 (livegate::sha256_hex) of the stream keys the handshake accepts (the loop keeps

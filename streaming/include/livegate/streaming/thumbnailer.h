@@ -1,7 +1,8 @@
 #pragma once
 // Thumbnails with the FFmpeg libraries: the first video frame of a freshly closed segment (a
 // keyframe: segments start on one) decoded by libavcodec, scaled by libswscale, encoded as JPEG.
-// The work runs on one worker thread; the loop only hands out paths and hears the result.
+// The work runs on one worker thread; the loop only hands out paths. Nothing comes back to the
+// loop: the worker logs a failure itself (the logger is thread-safe) and counts what it made.
 
 #include <atomic>
 #include <memory>
