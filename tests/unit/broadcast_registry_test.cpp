@@ -136,6 +136,7 @@ TEST_F(BroadcastRegistryTest, AnApiCreatedBroadcastOpensWhenItsShopIsReadyOrNotA
   auto early = publish("key-api", 1);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(registry_->end("api").error().code, ErrorCode::conflict);  // nothing to end yet
   recorder_.held(ok());
   ASSERT_TRUE(result.has_value() && result->has_value());
   EXPECT_EQ(registry_->find("api")->state(), BroadcastState::waiting);

@@ -11,7 +11,12 @@ namespace livegate::server {
 BroadcastRegistry::BroadcastRegistry(EventLoop& loop, const MediaConfig& media, Metrics* metrics)
     : loop_(loop), media_(media), metrics_(metrics), thumbnails_(loop, media.thumbnail_width) {}
 
-BroadcastRegistry::~BroadcastRegistry() = default;
+BroadcastRegistry::~BroadcastRegistry() {
+  // A pipeline that stops hands over its last segment: to this registry, while it is whole,
+  // and to no listener, which may be gone already.
+  listener_ = &default_listener_;
+  for (auto& [id, b] : broadcasts_) stop_pipeline(b);
+}
 
 Broadcast* BroadcastRegistry::find(std::string_view id) {
   auto it = broadcasts_.find(std::string(id));
@@ -128,6 +133,7 @@ Result<void> BroadcastRegistry::end(const std::string& id) {
   Broadcast* b = find(id);
   if (!b) return fail(ErrorCode::not_found, "no broadcast with id '" + id + "'");
   if (b->state_ == BroadcastState::ended) return fail(ErrorCode::conflict, "the broadcast has already ended");
+  if (!b->outputs_) return fail(ErrorCode::conflict, "the broadcast is still opening");
   if (b->publisher_) {
     // The handle goes first: the ingest server's "ended" for it then finds nothing to undo.
     std::unique_ptr<Publisher> publisher = std::move(b->publisher_);

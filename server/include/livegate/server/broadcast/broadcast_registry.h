@@ -112,9 +112,9 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   Metrics* metrics_;
   Listener default_listener_;
   Listener* listener_ = &default_listener_;
+  streaming::Thumbnailer thumbnails_;  // before the broadcasts: their last segments may need it
   Map broadcasts_;
   std::map<PublisherKey, std::string> publishers_;  // an index of Broadcast::publisher_, kept with it
-  streaming::Thumbnailer thumbnails_;
 };
 
 }  // namespace livegate::server
