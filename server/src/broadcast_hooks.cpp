@@ -5,7 +5,6 @@
 namespace livegate::server {
 
 void BroadcastHooks::opening(const Broadcast& b, std::function<void(Result<void>)> ready) {
-  if (b.config().has_shop()) orders_.open_shop(b.id());
   catalog_.seed(b.id(), b.config().products, [ready = std::move(ready)](const std::string& error) {
     if (!error.empty()) return ready(fail(ErrorCode::unavailable, "cannot open the shop: " + error));
     ready(ok());
@@ -13,6 +12,7 @@ void BroadcastHooks::opening(const Broadcast& b, std::function<void(Result<void>
 }
 
 void BroadcastHooks::opened(const Broadcast& b) {
+  if (b.config().has_shop()) orders_.open_shop(b.id());
   hub_.open_room(b.id());
   // Orders to the seller's system, at least once; several nodes share the work per broadcast.
   if (webhooks_) webhooks_->watch(b.id());

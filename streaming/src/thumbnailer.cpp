@@ -170,10 +170,11 @@ Thumbnailer::~Thumbnailer() {
   g_thread_pool_free(pool_, FALSE, TRUE);
 }
 
-void Thumbnailer::request(const std::string& media_path, const std::string& jpeg_path) {
-  if (busy_.load() > 0) return;
+bool Thumbnailer::request(const std::string& media_path, const std::string& jpeg_path) {
+  if (busy_.load() > 0) return false;
   busy_++;
   g_thread_pool_push(pool_, new Job{this, media_path, jpeg_path, max_width_}, nullptr);
+  return true;
 }
 
 }  // namespace livegate::streaming

@@ -54,9 +54,13 @@ void WhipServer::offer(const std::string& stream_key, const std::string& sdp, st
     return done(failure(400, error));
   }
   const uint64_t id = next_id_++;
-  if (std::string refusal = callbacks_.authorize(id, stream_key); !refusal.empty()) {
-    log("whip")->warn("offer refused: {}", refusal);
-    return done(failure(refusal == kAlreadyPublishing ? 409 : 403, refusal));
+  if (auto accepted = callbacks_.authorize(id, stream_key); !accepted) {
+    const Error& refusal = accepted.error();
+    log("whip")->warn("offer refused: {}", refusal.message);
+    const int status = refusal.code == ErrorCode::conflict                                             ? 409
+                       : refusal.code == ErrorCode::unavailable || refusal.code == ErrorCode::limit ? 503
+                                                                                                    : 403;
+    return done(failure(status, refusal.message));
   }
   Session& session = sessions_[id];
   session.resource = new_resource_id();

@@ -218,6 +218,29 @@ TEST_F(BroadcastRegistryTest, WithoutATestSourceTheBroadcastEndsWhenTheGracePeri
   EXPECT_EQ(disconnects_, 0);  // it had gone by itself
 }
 
+// A publisher's pipeline that cannot start (its folder is gone, here) is refused, and the
+// broadcast it would have resumed still ends when the grace period runs out, even though the
+// slate could not start again either: nothing is left "reconnecting" for ever.
+TEST_F(BroadcastRegistryTest, AFailedStartDuringTheGracePeriodStillEndsTheWait) {
+  ASSERT_TRUE(open(config("orchard", "key-1")));
+  auto first = publish("key-1", 7);
+  ASSERT_TRUE(first);
+  (*first)->publisher()->stats().on_bytes(1000);
+  registry_->unpublish(Transport::rtmp, 7, "connection reset");
+  const Broadcast* b = registry_->find("orchard");
+  ASSERT_EQ(b->state(), BroadcastState::reconnecting);
+  const auto live_dir = root_ / "live" / "orchard";
+  std::filesystem::remove_all(live_dir);
+  { std::ofstream blocker(live_dir); }  // a file where the folder was: no pipeline can write
+  auto again = publish("key-1", 8);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(b->publisher(), nullptr);
+  EXPECT_EQ(b->state(), BroadcastState::reconnecting);
+  ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; }, std::chrono::seconds(5)));
+  std::filesystem::remove(live_dir);
+}
+
 TEST_F(BroadcastRegistryTest, EndingDropsThePublisherOnceAndAnEndedBroadcastCannotEndAgain) {
   ASSERT_TRUE(open(config("orchard", "key-1")));
   ASSERT_TRUE(publish("key-1", 7));

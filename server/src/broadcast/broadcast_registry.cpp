@@ -182,17 +182,19 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
     log(transport_name(transport))->warn("broadcast {}: second publisher refused", b.id());
     return fail(ErrorCode::conflict, streaming::kAlreadyPublishing);
   }
-  const bool resumed = b.source_ == Source::slate;
-  b.before_publisher_ = b.source_;
-  b.grace_.cancel();
+  const Source before = b.source_;
   auto started = run(b, Source::publisher,
                      transport == Transport::rtmp ? streaming::PipelineSource{streaming::FlvPushSource{}}
                                                   : streaming::PipelineSource{streaming::TsPushSource{}});
   if (!started) {
     log(transport_name(transport))->error("broadcast {}: cannot start passthrough: {}", b.id(), started.error().message);
-    if (b.config_.fallback_test_source) (void)run(b, Source::fallback);
+    // Back to what ran before (the grace timer of a slate still runs: it ends the wait).
+    if (before == Source::fallback || before == Source::slate) (void)run(b, before);
     return fail(ErrorCode::unavailable, "the server cannot take this stream now");
   }
+  const bool resumed = before == Source::slate;
+  b.before_publisher_ = before;
+  b.grace_.cancel();
   b.publisher_ = std::make_unique<Publisher>(transport, connection, std::move(disconnect), media_.ingest_backlog_bytes);
   publishers_[{transport, connection}] = b.id();
   log(transport_name(transport))->info("broadcast {}: publisher {}", b.id(), resumed ? "reconnected, resuming" : "connected");
@@ -233,7 +235,8 @@ void BroadcastRegistry::unpublish(Transport transport, uint64_t connection, std:
 
 void BroadcastRegistry::grace_over(const std::string& id) {
   Broadcast* b = find(id);
-  if (!b || b->source_ != Source::slate) return;
+  // Still reconnecting with no one back (whether or not the slate itself could start).
+  if (!b || b->publisher_ || b->state_ != BroadcastState::reconnecting) return;
   if (b->config_.fallback_test_source) {
     log("streaming")->info("broadcast {}: no publisher within the grace period, back to the test source", id);
     if (auto r = run(*b, Source::fallback); !r) log("streaming")->error("broadcast {}: {}", id, r.error().message);
@@ -265,9 +268,10 @@ void BroadcastRegistry::on_segment(const std::string& id, size_t rendition, stre
   if (rendition != 0) return;
   // A segment starts on a keyframe: its first frame is the thumbnail, made off the loop.
   const auto now = std::chrono::steady_clock::now();
-  if (now - b.last_thumbnail_ >= std::chrono::seconds(media_.thumbnail_seconds)) {
+  // One worker serves every broadcast: a request it is too busy for is asked again next segment.
+  if (now - b.last_thumbnail_ >= std::chrono::seconds(media_.thumbnail_seconds) &&
+      thumbnails_.request(path, b.outputs_->live_dir() + "/thumb.jpg")) {
     b.last_thumbnail_ = now;
-    thumbnails_.request(path, b.outputs_->live_dir() + "/thumb.jpg");
   }
   if (first && b.pipeline_) {
     log("streaming")->info("broadcast {}: first playable segment {} ms after the pipeline started", id,

@@ -6,15 +6,18 @@ namespace livegate::server {
 
 namespace {
 
-// What an ingest server's authorize callback answers: "" accepts, anything else is the refusal.
-std::string authorize(BroadcastRegistry& registry, Transport transport, const Disconnect& disconnect,
-                      uint64_t connection, const std::string& stream_key) {
+// A publisher's key: its broadcast switches to it, or the error says why not.
+Result<void> authorize(BroadcastRegistry& registry, Transport transport, const Disconnect& disconnect,
+                       uint64_t connection, const std::string& stream_key) {
   auto accepted = registry.publish(stream_key, transport, connection, [disconnect, connection] { disconnect(connection); });
-  if (!accepted) return accepted.error().message;
+  if (!accepted) return fail(std::move(accepted).error());
   // An FLV stream starts with its file header; RTMP sends only the tags.
   if (transport == Transport::rtmp) (*accepted)->pipeline()->push(streaming::flv_file_header());
-  return {};
+  return ok();
 }
+
+// RTMP and SRT tell a refused publisher the message only ("" accepts).
+std::string refusal(const Result<void>& accepted) { return accepted ? std::string() : accepted.error().message; }
 
 // An RTMP tag: checked, counted, let through the backpressure gate, pushed.
 std::string on_tag(BroadcastRegistry& registry, uint64_t connection, streaming::FlvTag&& tag) {
@@ -54,7 +57,7 @@ void on_ts(BroadcastRegistry& registry, Transport transport, uint64_t connection
 
 streaming::RtmpServer::Callbacks rtmp_ingest(BroadcastRegistry& registry, Disconnect disconnect) {
   return {.authorize = [&registry, disconnect](uint64_t c, const std::string& key) {
-            return authorize(registry, Transport::rtmp, disconnect, c, key);
+            return refusal(authorize(registry, Transport::rtmp, disconnect, c, key));
           },
           .media = [&registry](uint64_t c, streaming::FlvTag&& tag) { return on_tag(registry, c, std::move(tag)); },
           .ended = [&registry](uint64_t c, const std::string& why) { registry.unpublish(Transport::rtmp, c, why); }};
@@ -62,7 +65,7 @@ streaming::RtmpServer::Callbacks rtmp_ingest(BroadcastRegistry& registry, Discon
 
 streaming::SrtServer::Callbacks srt_ingest(BroadcastRegistry& registry, Disconnect disconnect) {
   return {.authorize = [&registry, disconnect](uint64_t c, const std::string& key) {
-            return authorize(registry, Transport::srt, disconnect, c, key);
+            return refusal(authorize(registry, Transport::srt, disconnect, c, key));
           },
           .data = [&registry](uint64_t c, std::string&& bytes) { on_ts(registry, Transport::srt, c, std::move(bytes)); },
           .ended = [&registry](uint64_t c, const std::string& why) { registry.unpublish(Transport::srt, c, why); },

@@ -41,7 +41,8 @@ class EventLoop {
   ~EventLoop();
 
   // How another thread hands work to the loop (the SRT thread, webrtcbin's callbacks in a WHIP
-  // session, the webhook sender's worker): runs fn on the loop soon; safe from any thread.
+  // session): runs fn on the loop soon; safe from any thread. On the loop itself it defers fn
+  // to a later turn (a reply that must not come before its call returns).
   // GStreamer pipelines reach the loop through their bus instead, whose watch is a source here.
   void post(std::function<void()> fn);
 
@@ -51,7 +52,8 @@ class EventLoop {
 
   void run();
   void quit();
-  // Runs the loop until pred() is true or the timeout passes; returns pred(). For tests and tools.
+  // Runs the loop until pred() is true or the timeout passes; returns pred(). For start-up
+  // (before run()), tests and tools.
   bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
   GMainContext* context() const { return context_; }

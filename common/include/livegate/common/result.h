@@ -20,7 +20,7 @@ enum class ErrorCode {
   invalid,      // the input is wrong: the caller can fix it (HTTP 400)
   not_found,    // what it names does not exist (404)
   conflict,     // it exists, or is in a state that forbids this (409)
-  limit,        // a configured limit is reached (507 for capacity, 429 for rates)
+  limit,        // a configured capacity is reached (HTTP 507: this node is full)
   unavailable,  // a dependency (Redis, a port, a GStreamer element) is not there now (503)
   internal,     // a bug or the system failed (500)
 };

@@ -1,9 +1,10 @@
 #pragma once
 // What the rest of a node does as its broadcasts open, change state and end, in one place: the
 // registry's one Listener, built by the composition root (app.cpp).
-//   opening        the order desk opens the shop (sales); the catalog is seeded in Redis
-//                  (products never listed before; the seller's live edits and the tally stay)
-//   opened         the chat room opens; order webhooks start watching it
+//   opening        the catalog is seeded in Redis (products never listed before; the seller's
+//                  live edits and the tally stay); a failure refuses the broadcast
+//   opened         the order desk opens the shop (sales); the chat room opens; order webhooks
+//                  start watching it
 //   state_changed  a "state" event to the room's viewers on this node
 //   stream key     the SRT handshake's key set is refreshed (it runs on the SRT thread)
 //   ended          a log line

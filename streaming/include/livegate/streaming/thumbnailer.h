@@ -26,9 +26,9 @@ class Thumbnailer {
   Thumbnailer& operator=(const Thumbnailer&) = delete;
   ~Thumbnailer();
 
-  // Queues a thumbnail; dropped when the worker is still busy with the previous one (the next
-  // segment will do). Failures are logged.
-  void request(const std::string& media_path, const std::string& jpeg_path);
+  // Queues a thumbnail; false (dropped) when the worker is still busy with the previous one: ask
+  // again with a later segment. Failures are logged.
+  bool request(const std::string& media_path, const std::string& jpeg_path);
   uint64_t made() const { return made_; }
 
  private:

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
 #include "livegate/streaming/whip_session.h"
 
 namespace livegate::streaming {
@@ -28,8 +29,10 @@ class WhipServer {
   static constexpr uint64_t kFirstId = uint64_t{1} << 41;
 
   struct Callbacks {  // all run on the loop
-    // "" to accept; otherwise why not (the broadcast is reserved for this connection on "").
-    std::function<std::string(uint64_t connection, const std::string& stream_key)> authorize;
+    // ok() accepts (the broadcast is reserved for this connection); an error refuses the offer
+    // with its message and the status its code means: conflict 409 (a publisher is on), limit
+    // or unavailable 503 (try again later), any other 403.
+    std::function<Result<void>(uint64_t connection, const std::string& stream_key)> authorize;
     std::function<void(uint64_t connection, std::string&& ts_bytes)> data;
     std::function<void(uint64_t connection, const std::string& why)> ended;
   };
