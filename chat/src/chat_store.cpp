@@ -1,5 +1,6 @@
 #include "livegate/chat/chat_store.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "livegate/common/redis_keys.h"
@@ -115,71 +116,63 @@ return {0, redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', tonumber(ARGV[2])
   return script;
 }
 
-std::string field(const redisReply* fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-    if (reply_string(fields->element[i]) == name) return reply_string(fields->element[i + 1]);
-  }
-  return {};
-}
-
-bool is_array(const redisReply* r, size_t at_least = 0) {
-  return r && r->type == REDIS_REPLY_ARRAY && r->elements >= at_least;
+// A field's value, or "" when the entry has none by that name.
+std::string text_of(const StreamEntry& entry, std::string_view name) {
+  const std::string* value = entry.field(name);
+  return value ? *value : std::string();
 }
 
 }  // namespace
 
-nlohmann::json chat_event_from_entry(const redisReply* entry) {
-  if (!is_array(entry) || entry->elements != 2) return nullptr;
-  const redisReply* fields = entry->element[1];
-  if (!is_array(fields)) return nullptr;
-  std::string ts = field(fields, "ts");
+nlohmann::json chat_event_from_entry(const StreamEntry& entry) {
+  if (entry.fields.empty()) return nullptr;
+  std::string ts = text_of(entry, "ts");
   nlohmann::json line = {{"type", "chat"},
-                         {"id", reply_string(entry->element[0])},
-                         {"text", field(fields, "text")},
+                         {"id", entry.id},
+                         {"text", text_of(entry, "text")},
                          {"ts", std::strtoll(ts.c_str(), nullptr, 10)},
-                         {"user", {{"id", field(fields, "uid")}, {"name", field(fields, "name")},
-                                   {"role", field(fields, "role")}}}};
-  if (std::string lid = field(fields, "lid"); !lid.empty()) line["replaces"] = std::move(lid);
+                         {"user", {{"id", text_of(entry, "uid")}, {"name", text_of(entry, "name")},
+                                   {"role", text_of(entry, "role")}}}};
+  if (std::string lid = text_of(entry, "lid"); !lid.empty()) line["replaces"] = std::move(lid);
   return line;
 }
 
 namespace {
 
 // The chat lines among stream entries, oldest first (XREVRANGE gives them newest first).
-std::vector<nlohmann::json> chat_lines(const redisReply* entries, bool newest_first) {
+std::vector<nlohmann::json> chat_lines(RedisReply entries, bool newest_first) {
+  std::vector<StreamEntry> read = stream_entries(entries);
+  if (newest_first) std::reverse(read.begin(), read.end());
   std::vector<nlohmann::json> lines;
-  lines.reserve(entries->elements);
-  for (size_t i = 0; i < entries->elements; ++i) {
-    const redisReply* entry = entries->element[newest_first ? entries->elements - 1 - i : i];
+  lines.reserve(read.size());
+  for (const StreamEntry& entry : read) {
     if (auto line = chat_event_from_entry(entry); !line.is_null()) lines.push_back(std::move(line));
   }
   return lines;
 }
 
 // Error replies of a Redis that is starting, busy or failing over: it will answer later.
-bool is_transient(const redisReply* reply) {
-  if (!reply || reply->type != REDIS_REPLY_ERROR) return false;
-  const std::string_view text(reply->str, reply->len);
+bool is_transient(RedisReply reply) {
   for (std::string_view prefix : {"LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"}) {
-    if (text.starts_with(prefix)) return true;
+    if (reply.error_starts_with(prefix)) return true;
   }
   return false;
 }
 
 // {"ok", id} → id; {status, wait_ms} → refused; anything else → error.
-AppendOutcome append_outcome(const redisReply* reply, const std::string& error) {
+AppendOutcome append_outcome(RedisReply reply, const std::string& error) {
   AppendOutcome out;
   if (!error.empty()) {
     out.error = error;
     out.unreachable = true;
-  } else if (!is_array(reply, 2)) {
-    out.error = reply_string(reply, "append failed");
+  } else if (reply.size() < 2) {
+    out.error = reply.string("append failed");
     out.unreachable = is_transient(reply);
-  } else if (std::string status = reply_string(reply->element[0]); status == "ok") {
-    out.id = reply_string(reply->element[1]);
+  } else if (std::string status = reply[0].string(); status == "ok") {
+    out.id = reply[1].string();
   } else {
     out.refused = status;
-    out.wait_ms = reply_integer(reply->element[1]);
+    out.wait_ms = reply[1].integer();
   }
   return out;
 }
@@ -196,7 +189,7 @@ void ChatStore::append(const std::string& room, const ChatUser& user, const std:
                   keys::slow_mark(room, user.id)},
                  {std::to_string(limits_.history_maxlen), user.id, user.name, user.role, text,
                   user.staff() ? "1" : "0"},
-                 [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                 [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                    cb(append_outcome(reply, error));
                  });
 }
@@ -207,7 +200,7 @@ void ChatStore::replay(const HeldLine& line, AppendCallback cb) {
                   keys::replayed(line.room, line.local_id)},
                  {std::to_string(limits_.history_maxlen), line.user.id, line.user.name, line.user.role,
                   line.text, line.user.staff() ? "1" : "0", line.local_id, std::to_string(line.ts)},
-                 [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                 [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                    cb(append_outcome(reply, error));
                  });
 }
@@ -215,9 +208,9 @@ void ChatStore::replay(const HeldLine& line, AppendCallback cb) {
 void ChatStore::lines_after(const std::string& room, const std::string& after, size_t max,
                             HistoryCallback cb) {
   commands_.command({"XRANGE", keys::chat(room), "(" + after, "+", "COUNT", std::to_string(max)},
-                    [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                    [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                       if (!error.empty()) return cb({}, error);
-                      if (!is_array(reply)) return cb({}, reply_string(reply, "bad XRANGE reply"));
+                      if (!reply.is_array()) return cb({}, reply.string("bad XRANGE reply"));
                       History h;
                       h.resumed = true;
                       h.lines = chat_lines(reply, false);
@@ -230,18 +223,16 @@ void ChatStore::history(const std::string& room, const HistoryRequest& request,
   commands_.eval(
       history_script(), {keys::chat(room), keys::modlog(room)},
       {request.resume_from, std::to_string(request.latest), std::to_string(request.max_missed)},
-      [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+      [cb = std::move(cb)](RedisReply reply, const std::string& error) {
         if (!error.empty()) return cb({}, error);
-        if (!is_array(reply, 3) || !is_array(reply->element[1]) || !is_array(reply->element[2])) {
-          return cb({}, reply_string(reply, "bad history reply"));
+        if (reply.size() < 3 || !reply[1].is_array() || !reply[2].is_array()) {
+          return cb({}, reply.string("bad history reply"));
         }
         History h;
-        h.resumed = reply_integer(reply->element[0]) == 1;
+        h.resumed = reply[0].integer() == 1;
         // A snapshot comes newest first (XREVRANGE), missed lines oldest first (XRANGE).
-        h.lines = chat_lines(reply->element[1], !h.resumed);
-        for (size_t i = 0; i < reply->element[2]->elements; ++i) {
-          h.deleted.push_back(reply_string(reply->element[2]->element[i]));
-        }
+        h.lines = chat_lines(reply[1], !h.resumed);
+        for (RedisReply id : reply[2]) h.deleted.push_back(id.string());
         cb(std::move(h), {});
       });
 }

@@ -98,10 +98,10 @@ return {tonumber(s[1] or '0'), s[2] or '', tonumber(muted or '-1'), now_ms()}
 }
 
 RedisCallback finish(Moderation::Done done) {
-  return [done = std::move(done)](const redisReply* reply, const std::string& error) {
+  return [done = std::move(done)](RedisReply reply, const std::string& error) {
     if (!done) return;
-    if (!error.empty() || reply_is_error(reply)) return done("unavailable");
-    std::string status = reply_string(reply);
+    if (!error.empty() || reply.is_error()) return done("unavailable");
+    std::string status = reply.string();
     done(status == "ok" ? std::string() : status);
   };
 }
@@ -139,18 +139,16 @@ void Moderation::pin(const std::string& room, const std::string& id, Done done) 
 
 void Moderation::rules(const std::string& room, const std::string& user, RulesCallback cb) {
   commands_.eval(rules_script(), {keys::chat_settings(room), keys::bans(room)}, {user},
-                 [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                 [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                    if (!error.empty()) return cb({}, error);
-                   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
-                     return cb({}, reply_string(reply, "bad rules reply"));
-                   }
+                   if (reply.size() != 4) return cb({}, reply.string("bad rules reply"));
                    RoomRules r;
-                   r.slow_seconds = reply_integer(reply->element[0]);
-                   std::string pinned = reply_string(reply->element[1]);
+                   r.slow_seconds = reply[0].integer();
+                   std::string pinned = reply[1].string();
                    if (!pinned.empty()) r.pinned = nlohmann::json::parse(pinned, nullptr, false);
                    if (r.pinned.is_discarded()) r.pinned = nullptr;
-                   const long long muted_until = reply_integer(reply->element[2], -1);
-                   const long long now = reply_integer(reply->element[3]);
+                   const long long muted_until = reply[2].integer(-1);
+                   const long long now = reply[3].integer();
                    r.banned = muted_until == 0;
                    if (muted_until > now) r.muted_ms = muted_until - now;
                    cb(std::move(r), {});

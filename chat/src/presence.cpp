@@ -53,10 +53,10 @@ void Presence::add_unique(const std::string& room, const std::vector<std::string
     std::vector<std::string> argv{"PFADD", keys::uniques(room)};
     argv.insert(argv.end(), viewer_keys.begin() + static_cast<std::ptrdiff_t>(start),
                 viewer_keys.begin() + static_cast<std::ptrdiff_t>(end));
-    commands_.command(argv, [room](const redisReply* reply, const std::string& error) {
-      if (!error.empty() || reply_is_error(reply)) {
+    commands_.command(argv, [room](RedisReply reply, const std::string& error) {
+      if (!error.empty() || reply.is_error()) {
         log("chat")->debug("room {}: presence uniques: {}", room,
-                           error.empty() ? reply_string(reply, "unexpected reply") : error);
+                           error.empty() ? reply.string("unexpected reply") : error);
       }
     });
   }
@@ -67,31 +67,31 @@ void Presence::report(const std::string& room, int64_t local_count, ReportCallba
   commands_.eval(report_script(), {keys::viewers(room), keys::uniques(room)},
                  {node_id_, std::to_string(std::max<int64_t>(local_count, 0)),
                   std::to_string(std::max<int64_t>(ttl_ms.count(), 1))},
-                 [room, cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+                 [room, cb = std::move(cb)](RedisReply reply, const std::string& error) {
                    if (!error.empty()) {
                      log("chat")->debug("room {}: presence report: {}", room, error);
                      return cb({}, "unavailable");
                    }
-                   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+                   if (reply.size() != 2) {
                      log("chat")->warn("room {}: presence report: {}", room,
-                                       reply_string(reply, "unexpected reply"));
+                                       reply.string("unexpected reply"));
                      return cb({}, "unavailable");
                    }
                    PresenceCount count;
-                   count.viewers = std::max<int64_t>(reply_integer(reply->element[0]), 0);
-                   count.unique = std::max<int64_t>(reply_integer(reply->element[1]), 0);
+                   count.viewers = std::max<int64_t>(reply[0].integer(), 0);
+                   count.unique = std::max<int64_t>(reply[1].integer(), 0);
                    cb(count, {});
                  });
 }
 
 void Presence::leave(const std::string& room, DoneCallback cb) {
   commands_.command({"HDEL", keys::viewers(room), node_id_},
-                    [room, cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                      const bool failed = !error.empty() || reply_is_error(reply);
+                    [room, cb = std::move(cb)](RedisReply reply, const std::string& error) {
+                      const bool failed = !error.empty() || reply.is_error();
                       if (failed) {
                         log("chat")->debug(
                             "room {}: presence leave: {}", room,
-                            error.empty() ? reply_string(reply, "unexpected reply") : error);
+                            error.empty() ? reply.string("unexpected reply") : error);
                       }
                       if (cb) cb(failed ? "unavailable" : "");
                     });

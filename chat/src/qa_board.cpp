@@ -12,20 +12,20 @@ namespace {
 // is not such an answer (connection lost, Redis busy or out of memory, a script error) is
 // "unavailable" for the user, with the detail in the log.
 RedisCallback settle(std::string room, const char* op, QaBoard::QuestionCallback cb) {
-  return [room = std::move(room), op, cb = std::move(cb)](const redisReply* reply,
+  return [room = std::move(room), op, cb = std::move(cb)](RedisReply reply,
                                                           const std::string& error) {
     if (!error.empty()) {
       log("chat")->debug("room {}: qa {}: {}", room, op, error);
       return cb(nullptr, "unavailable");
     }
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1) {
-      log("chat")->warn("room {}: qa {}: {}", room, op, reply_string(reply, "unexpected reply"));
+    if (reply.size() < 1) {
+      log("chat")->warn("room {}: qa {}: {}", room, op, reply.string("unexpected reply"));
       return cb(nullptr, "unavailable");
     }
-    const std::string code = reply_string(reply->element[0]);
+    const std::string code = reply[0].string();
     nlohmann::json question = nullptr;
-    if (reply->elements > 1) {
-      question = nlohmann::json::parse(reply_string(reply->element[1]), nullptr, false);
+    if (reply.size() > 1) {
+      question = nlohmann::json::parse(reply[1].string(), nullptr, false);
       if (question.is_discarded()) {
         log("chat")->warn("room {}: qa {}: Redis holds a question that is not JSON", room, op);
         return cb(nullptr, "unavailable");
@@ -73,19 +73,19 @@ void QaBoard::top(const std::string& room, ListCallback cb) {
   commands_.eval(
       qa_scripts::top(), {keys::qa(room), keys::qa_rank(room)},
       {std::to_string(limits_.top_on_join)},
-      [room, cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+      [room, cb = std::move(cb)](RedisReply reply, const std::string& error) {
         if (!error.empty()) {
           log("chat")->debug("room {}: qa top: {}", room, error);
           return cb({}, "unavailable");
         }
-        if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-          log("chat")->warn("room {}: qa top: {}", room, reply_string(reply, "unexpected reply"));
+        if (!reply.is_array()) {
+          log("chat")->warn("room {}: qa top: {}", room, reply.string("unexpected reply"));
           return cb({}, "unavailable");
         }
         std::vector<nlohmann::json> questions;
-        questions.reserve(reply->elements);
-        for (size_t i = 0; i < reply->elements; ++i) {
-          auto q = nlohmann::json::parse(reply_string(reply->element[i]), nullptr, false);
+        questions.reserve(reply.size());
+        for (RedisReply element : reply) {
+          auto q = nlohmann::json::parse(element.string(), nullptr, false);
           if (!q.is_discarded()) questions.push_back(std::move(q));
         }
         cb(std::move(questions), {});

@@ -113,29 +113,28 @@ nlohmann::json parse_or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
 }
 
-nlohmann::json view_from_reply(const redisReply* r) {
+nlohmann::json view_from_reply(RedisReply r) {
   nlohmann::json view = {{"products", nlohmann::json::array()},
                          {"pinned", nullptr},
                          {"deals", nlohmann::json::array()},
                          {"now", 0}};
-  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 8) return view;
-  const redisReply* skus = r->element[0];
-  for (size_t i = 0; i < skus->elements; ++i) {
-    auto product = nlohmann::json::parse(reply_string(r->element[1]->element[i]), nullptr, false);
+  if (r.size() != 8) return view;
+  for (size_t i = 0; i < r[0].size(); ++i) {
+    auto product = nlohmann::json::parse(r[1][i].string(), nullptr, false);
     if (!product.is_object()) continue;  // removed between ZRANGE and HMGET cannot happen in a script; be safe
-    product["stock"] = reply_integer(r->element[2]->element[i]);
-    product["sold"] = reply_integer(r->element[3]->element[i]);
+    product["stock"] = r[2][i].integer();
+    product["sold"] = r[3][i].integer();
     view["products"].push_back(std::move(product));
   }
-  auto pin = parse_or_null(reply_string(r->element[4]));
+  auto pin = parse_or_null(r[4].string());
   if (pin.is_object() && pin["sku"].is_string()) view["pinned"] = std::move(pin);
-  for (size_t i = 0; i < r->element[5]->elements; ++i) {
-    auto deal = nlohmann::json::parse(reply_string(r->element[5]->element[i]), nullptr, false);
+  for (size_t i = 0; i < r[5].size(); ++i) {
+    auto deal = nlohmann::json::parse(r[5][i].string(), nullptr, false);
     if (!deal.is_object()) continue;
-    deal["remaining"] = reply_integer(r->element[6]->element[i]);
+    deal["remaining"] = r[6][i].integer();
     view["deals"].push_back(std::move(deal));
   }
-  view["now"] = reply_integer(r->element[7]);
+  view["now"] = r[7].integer();
   return view;
 }
 
@@ -158,9 +157,9 @@ void CatalogStore::seed(const std::string& id, const std::vector<Product>& produ
   redis_.eval(seed_script(),
               {keys::products(id), keys::terms(id), keys::stock(id), keys::sold(id),
                keys::initial(id), keys::catalog(id), keys::catalog_seq(id)},
-              args, [done = std::move(done)](const redisReply* reply, const std::string& error) {
+              args, [done = std::move(done)](RedisReply reply, const std::string& error) {
                 if (!error.empty()) return done(error);
-                if (reply_is_error(reply)) return done(reply_string(reply, "script error"));
+                if (reply.is_error()) return done(reply.string("script error"));
                 done({});
               });
 }
@@ -178,17 +177,16 @@ void CatalogStore::write(const std::string& id, const std::vector<ProductWrite>&
   redis_.eval(write_script(),
               {keys::products(id), keys::terms(id), keys::stock(id), keys::sold(id),
                keys::initial(id), keys::catalog(id), keys::catalog_seq(id), keys::events(id)},
-              args, [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                cb(read_script_reply(reply, error, [](const redisReply* r) {
+              args, [cb = std::move(cb)](RedisReply reply, const std::string& error) {
+                cb(read_script_reply(reply, error, [](RedisReply r) {
                   nlohmann::json products = nlohmann::json::array();
-                  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return products;
-                  for (size_t i = 0; i < r->element[1]->elements; ++i) {
-                    const redisReply* w = r->element[1]->element[i];
-                    if (w->type != REDIS_REPLY_ARRAY || w->elements != 3) continue;
-                    auto product = nlohmann::json::parse(reply_string(w->element[0]), nullptr, false);
+                  if (r.size() != 2) return products;
+                  for (RedisReply w : r[1]) {
+                    if (w.size() != 3) continue;
+                    auto product = nlohmann::json::parse(w[0].string(), nullptr, false);
                     if (!product.is_object()) continue;  // not a product this script wrote
-                    product["stock"] = reply_integer(w->element[1]);
-                    product["sold"] = reply_integer(w->element[2]);
+                    product["stock"] = w[1].integer();
+                    product["sold"] = w[2].integer();
                     products.push_back(std::move(product));
                   }
                   return products;
@@ -199,8 +197,8 @@ void CatalogStore::write(const std::string& id, const std::vector<ProductWrite>&
 void CatalogStore::remove(const std::string& id, const std::string& sku, ShopCallback cb) {
   redis_.eval(remove_script(),
               {keys::products(id), keys::terms(id), keys::catalog(id), keys::events(id)}, {sku},
-              [cb = std::move(cb), sku](const redisReply* reply, const std::string& error) {
-                cb(read_script_reply(reply, error, [&](const redisReply*) {
+              [cb = std::move(cb), sku](RedisReply reply, const std::string& error) {
+                cb(read_script_reply(reply, error, [&](RedisReply) {
                   return nlohmann::json{{"sku", sku}, {"removed", true}};
                 }));
               });
@@ -210,7 +208,7 @@ void CatalogStore::view(const std::string& id, ShopCallback cb) {
   redis_.eval(view_script(),
               {keys::catalog(id), keys::products(id), keys::stock(id), keys::sold(id), keys::pin(id),
                keys::deal_active(id), keys::deals(id), keys::deal_left(id)},
-              {}, [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+              {}, [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                 cb(read_script_reply(reply, error, view_from_reply));
               });
 }

@@ -64,11 +64,11 @@ return {json, left, now}
   return script;
 }
 
-ShopResult deal_result(const redisReply* reply, const std::string& error) {
-  return read_script_reply(reply, error, [](const redisReply* r) {
-    return nlohmann::json{{"deal", nlohmann::json::parse(reply_string(r->element[0]), nullptr, false)},
-                          {"remaining", reply_integer(r->element[1])},
-                          {"now", reply_integer(r->element[2])}};
+ShopResult deal_result(RedisReply reply, const std::string& error) {
+  return read_script_reply(reply, error, [](RedisReply r) {
+    return nlohmann::json{{"deal", nlohmann::json::parse(r[0].string(), nullptr, false)},
+                          {"remaining", r[1].integer()},
+                          {"now", r[2].integer()}};
   });
 }
 
@@ -97,14 +97,14 @@ void FlashDeals::create(const std::string& id, const DealRequest& r, ShopCallbac
               {r.sku, std::to_string(r.price_cents), std::to_string(r.stock),
                std::to_string(r.per_buyer), std::to_string(r.starts_in_ms),
                std::to_string(r.duration_ms)},
-              [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+              [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                 cb(deal_result(reply, error));
               });
 }
 
 void FlashDeals::end(const std::string& id, const std::string& deal_id, ShopCallback cb) {
   redis_.eval(end_script(), {keys::deals(id), keys::deal_terms(id), keys::deal_left(id), keys::events(id)},
-              {deal_id}, [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+              {deal_id}, [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                 cb(deal_result(reply, error));
               });
 }

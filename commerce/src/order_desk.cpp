@@ -43,24 +43,24 @@ BuyResult rejected(BuyStatus status, std::string code, std::string message) {
 
 // A settled buy from the script's row {status, order_id, remaining, sold, detail}, and for a
 // duplicate {..., sku, qty, deal} of the original order.
-BuyResult result_from_row(const redisReply* row) {
+BuyResult result_from_row(RedisReply row) {
   BuyResult r;
-  if (row->type != REDIS_REPLY_ARRAY || (row->elements != 5 && row->elements != 8)) {
+  if (row.size() != 5 && row.size() != 8) {
     return rejected(BuyStatus::unavailable, "unavailable", "the order could not be confirmed, try again");
   }
-  const std::string status = reply_string(row->element[0]);
-  r.order_id = reply_string(row->element[1]);
-  r.remaining = reply_integer(row->element[2]);
-  r.sold = reply_integer(row->element[3]);
-  r.detail = reply_integer(row->element[4]);
+  const std::string status = row[0].string();
+  r.order_id = row[1].string();
+  r.remaining = row[2].integer();
+  r.sold = row[3].integer();
+  r.detail = row[4].integer();
   if (status == "ok") {
     r.status = BuyStatus::ok;
   } else if (status == "duplicate") {
     r.status = BuyStatus::duplicate;
-    if (row->elements == 8) {
-      r.original_sku = reply_string(row->element[5]);
-      r.original_qty = reply_integer(row->element[6]);
-      r.original_deal = reply_string(row->element[7]);
+    if (row.size() == 8) {
+      r.original_sku = row[5].string();
+      r.original_qty = row[6].integer();
+      r.original_deal = row[7].string();
     }
   } else if (status == "sold_out" || status == "deal_sold_out") {
     r.status = BuyStatus::sold_out;
@@ -89,11 +89,10 @@ BuyResult result_from_row(const redisReply* row) {
   return r;
 }
 
-std::map<std::string, int64_t> pairs_to_map(const redisReply* r) {
+std::map<std::string, int64_t> pairs_to_map(RedisReply r) {
   std::map<std::string, int64_t> out;
-  if (!r || r->type != REDIS_REPLY_ARRAY) return out;
-  for (size_t i = 0; i + 1 < r->elements; i += 2) {
-    out[reply_string(r->element[i])] = reply_integer(r->element[i + 1]);
+  for (size_t i = 0; i + 1 < r.size(); i += 2) {
+    out[r[i].string()] = r[i + 1].integer();
   }
   return out;
 }
@@ -155,14 +154,14 @@ void OrderDesk::flush(const std::string& id) {
   }
   batches_sent_++;
   if (metrics_) metrics_->buy_batch_size.Observe(static_cast<double>(batch->size()));
-  redis_.eval(buy_script(), buy_script_keys(id), args, [batch, id](const redisReply* reply, const std::string& error) {
-                const bool ok_shape = error.empty() && reply && reply->type == REDIS_REPLY_ARRAY &&
-                                      reply->elements == batch->size();
+  redis_.eval(buy_script(), buy_script_keys(id), args, [batch, id](RedisReply reply, const std::string& error) {
+                const bool ok_shape =
+                    error.empty() && reply.is_array() && reply.size() == batch->size();
                 if (!ok_shape) {
                   // The script either ran whole or not at all; a retried key settles which.
                   log("commerce")->error("broadcast {}: buy batch of {} failed: {}", id,
                                          batch->size(),
-                                         error.empty() ? reply_string(reply, "bad reply") : error);
+                                         error.empty() ? reply.string("bad reply") : error);
                   for (auto& b : *batch) {
                     b.cb(rejected(BuyStatus::unavailable, "unavailable",
                                   "the order could not be confirmed, try again"));
@@ -170,23 +169,21 @@ void OrderDesk::flush(const std::string& id) {
                   return;
                 }
                 for (size_t i = 0; i < batch->size(); ++i) {
-                  (*batch)[i].cb(result_from_row(reply->element[i]));
+                  (*batch)[i].cb(result_from_row(reply[i]));
                 }
               });
 }
 
 void OrderDesk::tally(const std::string& id, TallyCallback cb) {
   redis_.eval(tally_script(), {keys::stock(id), keys::sold(id), keys::gmv(id), keys::orders(id)},
-              {}, [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+              {}, [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                 if (!error.empty()) return cb(std::nullopt, error);
-                if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
-                  return cb(std::nullopt, reply_string(reply, "bad tally reply"));
-                }
+                if (reply.size() != 4) return cb(std::nullopt, reply.string("bad tally reply"));
                 Tally t;
-                t.stock = pairs_to_map(reply->element[0]);
-                t.sold = pairs_to_map(reply->element[1]);
-                t.gmv_cents = reply_integer(reply->element[2]);
-                t.orders = reply_integer(reply->element[3]);
+                t.stock = pairs_to_map(reply[0]);
+                t.sold = pairs_to_map(reply[1]);
+                t.gmv_cents = reply[2].integer();
+                t.orders = reply[3].integer();
                 cb(std::move(t), {});
               });
 }

@@ -17,11 +17,10 @@ std::vector<std::string> xrange(const std::string& broadcast_id, const std::stri
   return {"XRANGE", keys::orders(broadcast_id), start, "+", "COUNT", std::to_string(count)};
 }
 
-std::string reply_error(const redisReply* reply, const std::string& error) {
+std::string reply_error(RedisReply reply, const std::string& error) {
   if (!error.empty()) return error;
-  if (!reply) return "no reply";
-  if (reply->type == REDIS_REPLY_ERROR) return std::string(reply->str, reply->len);
-  if (reply->type != REDIS_REPLY_ARRAY) return "unexpected XRANGE reply";
+  if (reply.is_error()) return std::string(reply.error());
+  if (!reply.is_array()) return "unexpected XRANGE reply";
   return {};
 }
 
@@ -39,11 +38,11 @@ void next_csv_page(std::shared_ptr<CsvExport> job) {
   // One more than the rows still allowed: getting it back means the export is truncated.
   const size_t want = std::min(job->page_size, job->max_orders - job->out.rows + 1);
   job->redis.command(xrange(job->broadcast_id, job->cursor, want),
-                     [job, want](const redisReply* reply, const std::string& error) {
+                     [job, want](RedisReply reply, const std::string& error) {
                        if (auto problem = reply_error(reply, error); !problem.empty()) {
                          return job->done(std::nullopt, problem);
                        }
-                       const auto orders = parse_order_entries(reply);
+                       const auto orders = stream_entries(reply);
                        for (const auto& order : orders) {
                          if (job->out.rows == job->max_orders) {
                            job->out.truncated = true;
@@ -68,12 +67,12 @@ void read_orders(RedisClient& redis, const std::string& broadcast_id, const std:
                  std::function<void(std::optional<OrderPage>, const std::string& error)> done) {
   limit = std::max<size_t>(limit, 1);
   redis.command(xrange(broadcast_id, after, limit),
-                [limit, done = std::move(done)](const redisReply* reply, const std::string& error) {
+                [limit, done = std::move(done)](RedisReply reply, const std::string& error) {
                   if (auto problem = reply_error(reply, error); !problem.empty()) {
                     return done(std::nullopt, problem);
                   }
                   OrderPage page;
-                  page.orders = parse_order_entries(reply);
+                  page.orders = stream_entries(reply);
                   if (page.orders.size() >= limit) page.next = page.orders.back().id;
                   done(std::move(page), {});
                 });

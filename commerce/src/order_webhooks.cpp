@@ -38,11 +38,6 @@ std::string order_body(const std::string& broadcast_id, const OrderRecord& order
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-bool error_starts_with(const redisReply* reply, std::string_view prefix) {
-  return reply && reply->type == REDIS_REPLY_ERROR &&
-         std::string_view(reply->str, reply->len).starts_with(prefix);
-}
-
 // A receiver's answer as one printable log fragment.
 std::string printable(const std::string& text, size_t max = 200) {
   std::string out;
@@ -89,9 +84,9 @@ void OrderWebhooks::watch(const std::string& broadcast_id) {
 }
 
 RedisCallback OrderWebhooks::on_feed(
-    const std::string& id, std::function<void(Feed&, const redisReply*, const std::string&)> fn) {
+    const std::string& id, std::function<void(Feed&, RedisReply, const std::string&)> fn) {
   return [this, alive = std::weak_ptr<bool>(alive_), id, fn = std::move(fn)](
-             const redisReply* reply, const std::string& error) {
+             RedisReply reply, const std::string& error) {
     if (auto a = alive.lock(); !a || !*a) return;
     auto it = feeds_.find(id);
     if (it != feeds_.end()) fn(it->second, reply, error);
@@ -128,20 +123,20 @@ void OrderWebhooks::pump(Feed& f) {
 
 // True (after logging) when a Redis call failed; a vanished group sends the feed back to
 // creating it, from the start of the stream.
-bool OrderWebhooks::redis_problem(Feed& f, const redisReply* reply, const std::string& error,
+bool OrderWebhooks::redis_problem(Feed& f, RedisReply reply, const std::string& error,
                                   const char* what) {
   if (!error.empty()) {
     log("webhooks")->debug("broadcast {}: {}: {}", f.id, what, error);  // retried next tick
     return true;
   }
-  if (!reply_is_error(reply)) return false;
-  if (error_starts_with(reply, "NOGROUP")) {
+  if (!reply.is_error()) return false;
+  if (reply.error_starts_with("NOGROUP")) {
     log("webhooks")
         ->warn("broadcast {}: consumer group '{}' is gone (Redis flushed?); recreating it", f.id,
                kGroup);
     f.phase = Phase::create_group;
   } else {
-    log("webhooks")->warn("broadcast {}: {}: {}", f.id, what, reply_string(reply, "error"));
+    log("webhooks")->warn("broadcast {}: {}: {}", f.id, what, reply.string("error"));
   }
   return true;
 }
@@ -151,9 +146,9 @@ void OrderWebhooks::create_group(Feed& f) {
   // "0": every order of the stream, including those taken before the group existed.
   // MKSTREAM: a broadcast without orders yet has no stream.
   redis_.command({"XGROUP", "CREATE", f.stream, kGroup, "0", "MKSTREAM"},
-                 on_feed(f.id, [this](Feed& f, const redisReply* reply, const std::string& error) {
+                 on_feed(f.id, [this](Feed& f, RedisReply reply, const std::string& error) {
                    f.busy = false;
-                   if (!error_starts_with(reply, "BUSYGROUP") &&
+                   if (!reply.error_starts_with("BUSYGROUP") &&
                        redis_problem(f, reply, error, "XGROUP CREATE")) {
                      return;
                    }
@@ -172,18 +167,12 @@ void OrderWebhooks::read(Feed& f, const std::string& from) {
   redis_.command(
       {"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", std::to_string(n), "STREAMS", f.stream,
        from},
-      on_feed(f.id, [this, n, from](Feed& f, const redisReply* reply, const std::string& error) {
+      on_feed(f.id, [this, n, from](Feed& f, RedisReply reply, const std::string& error) {
         f.busy = false;
         reserved_ -= n;
         if (redis_problem(f, reply, error, "XREADGROUP")) return;
-        std::vector<OrderRecord> orders;
-        // [[stream, [entries]]], or nil when nothing is new.
-        if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
-          const redisReply* stream = reply->element[0];
-          if (stream->type == REDIS_REPLY_ARRAY && stream->elements == 2) {
-            orders = parse_order_entries(stream->element[1]);
-          }
-        }
+        // Nil when nothing is new: no orders.
+        std::vector<OrderRecord> orders = stream_entries_of_read(reply);
         const bool full = orders.size() == n;
         if (from != ">") {
           // This node's own pending orders (it restarted): walk them once, then read new ones.
@@ -209,7 +198,7 @@ void OrderWebhooks::claim(Feed& f) {
   redis_.command(
       {"XAUTOCLAIM", f.stream, kGroup, consumer_, std::to_string(config_.claim_idle_ms),
        f.claim_cursor, "COUNT", std::to_string(n)},
-      on_feed(f.id, [this, n](Feed& f, const redisReply* reply, const std::string& error) {
+      on_feed(f.id, [this, n](Feed& f, RedisReply reply, const std::string& error) {
         f.busy = false;
         reserved_ -= n;
         if (redis_problem(f, reply, error, "XAUTOCLAIM")) {
@@ -218,9 +207,9 @@ void OrderWebhooks::claim(Feed& f) {
         }
         // [next cursor, [entries], [deleted ids] (Redis 7)]
         std::vector<OrderRecord> orders;
-        if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
-          f.claim_cursor = reply_string(reply->element[0], "0-0");
-          orders = parse_order_entries(reply->element[1]);
+        if (reply.size() >= 2) {
+          f.claim_cursor = reply[0].string("0-0");
+          orders = stream_entries(reply[1]);
         } else {
           f.claim_cursor = "0-0";
         }
@@ -242,11 +231,11 @@ void OrderWebhooks::forget_idle_consumers(Feed& f) {
   redis_.eval(
       forget_idle_consumers_script(), {f.stream},
       {kGroup, consumer_, std::to_string(config_.claim_idle_ms)},
-      on_feed(f.id, [](Feed& f, const redisReply* reply, const std::string& error) {
-        if (error.empty() && reply && reply->type == REDIS_REPLY_INTEGER && reply->integer > 0) {
+      on_feed(f.id, [](Feed& f, RedisReply reply, const std::string& error) {
+        if (error.empty() && reply.is_integer() && reply.integer() > 0) {
           log("webhooks")
               ->info("broadcast {}: removed {} idle consumers with nothing pending", f.id,
-                     reply->integer);
+                     reply.integer());
         }
       }));
 }
@@ -260,7 +249,7 @@ void OrderWebhooks::accept(Feed& f, std::vector<OrderRecord> orders) {
           ->warn("broadcast {}: order {} was deleted before delivery; acknowledging it", f.id,
                  order.id);
       redis_.command({"XACK", f.stream, kGroup, order.id},
-                     [](const redisReply*, const std::string&) {});
+                     [](RedisReply, const std::string&) {});
       continue;
     }
     Delivery& d = f.deliveries[order.id];
@@ -329,13 +318,13 @@ void OrderWebhooks::finished(const std::string& broadcast_id, const std::string&
 void OrderWebhooks::acknowledge(Feed& f, const std::string& order_id) {
   redis_.command(
       {"XACK", f.stream, kGroup, order_id},
-      on_feed(f.id, [this, order_id](Feed& f, const redisReply* reply, const std::string& error) {
-        if (!error.empty() || reply_is_error(reply)) {
+      on_feed(f.id, [this, order_id](Feed& f, RedisReply reply, const std::string& error) {
+        if (!error.empty() || reply.is_error()) {
           // The receiver has it; unacknowledged, it will be sent again after
           // claim_idle_ms and the receiver drops the duplicate.
           log("webhooks")
               ->warn("broadcast {}: order {} delivered but XACK failed: {}", f.id, order_id,
-                     error.empty() ? reply_string(reply, "error") : error);
+                     error.empty() ? reply.string("error") : error);
         } else {
           delivered_++;
         }

@@ -1,6 +1,7 @@
 #include "livegate/commerce/product_pins.h"
 
 #include "livegate/common/redis_keys.h"
+#include "livegate/common/redis_stream.h"
 #include "redis_clock_lua.h"
 
 namespace livegate::commerce {
@@ -35,25 +36,23 @@ void ProductPins::pin(const std::string& id, const std::string& sku, std::option
                       const std::string& by, ShopCallback cb) {
   redis_.eval(pin_script(), {keys::products(id), keys::pin(id), keys::pins(id), keys::events(id)},
               {sku, media_ms ? std::to_string(*media_ms) : std::string(), by, std::to_string(kTimelineMax)},
-              [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                cb(read_script_reply(reply, error, [](const redisReply* r) {
-                  return nlohmann::json::parse(reply_string(r), nullptr, false);
+              [cb = std::move(cb)](RedisReply reply, const std::string& error) {
+                cb(read_script_reply(reply, error, [](RedisReply r) {
+                  return nlohmann::json::parse(r.string(), nullptr, false);
                 }));
               });
 }
 
 void ProductPins::timeline(const std::string& id, ShopCallback cb) {
   redis_.command({"XREVRANGE", keys::pins(id), "+", "-", "COUNT", std::to_string(kTimelineMax)},
-                 [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
-                   cb(read_script_reply(reply, error, [](const redisReply* r) {
+                 [cb = std::move(cb)](RedisReply reply, const std::string& error) {
+                   cb(read_script_reply(reply, error, [](RedisReply r) {
                      nlohmann::json pins = nlohmann::json::array();
                      // Newest first from XREVRANGE (so the cap keeps the latest); reversed here.
-                     for (size_t i = r->elements; i-- > 0;) {
-                       const redisReply* fields = r->element[i]->element[1];
+                     const std::vector<StreamEntry> entries = stream_entries(r);
+                     for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
                        nlohmann::json pin = {{"sku", nullptr}};
-                       for (size_t f = 0; f + 1 < fields->elements; f += 2) {
-                         const std::string name = reply_string(fields->element[f]);
-                         const std::string value = reply_string(fields->element[f + 1]);
+                       for (const auto& [name, value] : entry->fields) {
                          if (name == "sku") {
                            if (!value.empty()) pin["sku"] = value;
                          } else if (name == "by") {

@@ -2,19 +2,18 @@
 
 namespace livegate::commerce {
 
-ShopResult read_script_reply(const redisReply* reply, const std::string& error,
-                             const std::function<nlohmann::json(const redisReply*)>& value) {
+ShopResult read_script_reply(RedisReply reply, const std::string& error,
+                             const std::function<nlohmann::json(RedisReply)>& value) {
   if (!error.empty()) return ShopResult::failure(Problem::unavailable, "the shop is unavailable: " + error);
-  if (!reply || reply_is_error(reply)) {
-    return ShopResult::failure(Problem::unavailable, reply_string(reply, "the shop is unavailable"));
+  if (reply.is_error()) {
+    return ShopResult::failure(Problem::unavailable, reply.string("the shop is unavailable"));
   }
-  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-      reply_string(reply->element[0]) == "err") {
-    const std::string code = reply_string(reply->element[1]);
+  if (reply.size() == 3 && reply[0].string() == "err") {
+    const std::string code = reply[1].string();
     const Problem p = code == "not_found" ? Problem::not_found
                       : code == "conflict" ? Problem::conflict
                                            : Problem::invalid;
-    return ShopResult::failure(p, reply_string(reply->element[2]));
+    return ShopResult::failure(p, reply[2].string());
   }
   return {value(reply), Problem::none, {}};
 }

@@ -36,15 +36,15 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('PFCOUNT', KEYS[2]), redis.ca
   return script;
 }
 
-nlohmann::json stats_from_reply(const redisReply* r) {
+nlohmann::json stats_from_reply(RedisReply r) {
   nlohmann::json out = {{"units", nlohmann::json::object()}, {"taps", nlohmann::json::object()}};
-  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 9) return out;
+  if (r.size() != 9) return out;
   // Per-minute counters come as "<what>:<unix minute>" fields; a sorted map lines them up.
   std::map<int64_t, nlohmann::json> minutes;
-  const redisReply* counters = r->element[0];
-  for (size_t i = 0; i + 1 < counters->elements; i += 2) {
-    const std::string field = reply_string(counters->element[i]);
-    const int64_t value = reply_integer(counters->element[i + 1]);
+  const RedisReply counters = r[0];
+  for (size_t i = 0; i + 1 < counters.size(); i += 2) {
+    const std::string field = counters[i].string();
+    const int64_t value = counters[i + 1].integer();
     const auto colon = field.find(':');
     if (colon == std::string::npos) {
       out[field + "_total"] = value;  // clicks_total, taps_total
@@ -63,17 +63,17 @@ nlohmann::json stats_from_reply(const redisReply* r) {
   }
   out["minutes"] = nlohmann::json::array();
   for (auto& [minute, m] : minutes) out["minutes"].push_back(std::move(m));
-  out["funnel"] = {{"viewers", reply_integer(r->element[1])},
-                   {"tapped", reply_integer(r->element[2])},
-                   {"clicked", reply_integer(r->element[3])},
-                   {"bought", reply_integer(r->element[4])}};
-  const redisReply* sold = r->element[5];
-  for (size_t i = 0; i + 1 < sold->elements; i += 2) {
-    out["units"][reply_string(sold->element[i])] = reply_integer(sold->element[i + 1]);
+  out["funnel"] = {{"viewers", r[1].integer()},
+                   {"tapped", r[2].integer()},
+                   {"clicked", r[3].integer()},
+                   {"bought", r[4].integer()}};
+  const RedisReply sold = r[5];
+  for (size_t i = 0; i + 1 < sold.size(); i += 2) {
+    out["units"][sold[i].string()] = sold[i + 1].integer();
   }
-  out["gmv_cents"] = reply_integer(r->element[6]);
-  out["orders"] = reply_integer(r->element[7]);
-  out["now"] = reply_integer(r->element[8]);
+  out["gmv_cents"] = r[6].integer();
+  out["orders"] = r[7].integer();
+  out["now"] = r[8].integer();
   return out;
 }
 
@@ -81,10 +81,10 @@ nlohmann::json stats_from_reply(const redisReply* r) {
 
 void ShopStats::tap(const std::string& id, const std::string& user, const std::string& sku) {
   redis_.eval(tap_script(), {keys::shop_stats(id), keys::tappers(id), keys::products(id)}, {user, sku},
-              [id](const redisReply* reply, const std::string& error) {
-                if (!error.empty() || reply_is_error(reply)) {
+              [id](RedisReply reply, const std::string& error) {
+                if (!error.empty() || reply.is_error()) {
                   log("commerce")->debug("broadcast {}: tap not counted: {}", id,
-                                         error.empty() ? reply_string(reply) : error);
+                                         error.empty() ? reply.string() : error);
                 }
               });
 }
@@ -93,7 +93,7 @@ void ShopStats::read(const std::string& id, ShopCallback cb) {
   redis_.eval(read_script(),
               {keys::shop_stats(id), keys::uniques(id), keys::tappers(id), keys::clickers(id),
                keys::buyers(id), keys::sold(id), keys::gmv(id), keys::orders(id)},
-              {}, [cb = std::move(cb)](const redisReply* reply, const std::string& error) {
+              {}, [cb = std::move(cb)](RedisReply reply, const std::string& error) {
                 cb(read_script_reply(reply, error, stats_from_reply));
               });
 }

@@ -1,6 +1,7 @@
 #include "livegate/common/redis_client.h"
 
 #include <hiredis/async.h>
+#include <hiredis/hiredis.h>
 
 #include "livegate/common/guard.h"
 #include "livegate/common/log.h"
@@ -110,7 +111,7 @@ void RedisClient::fail_soon(RedisCallback cb, std::string error) {
   // Called back on a later loop turn so callers never see a callback inside their own call.
   std::weak_ptr<bool> alive = alive_;
   loop_.post([alive, cb = std::move(cb), error = std::move(error)] {
-    if (auto a = alive.lock(); a && *a) cb(nullptr, error);  // EventLoop::post guards it
+    if (auto a = alive.lock(); a && *a) cb(RedisReply(), error);  // EventLoop::post guards it
   });
 }
 
@@ -119,7 +120,8 @@ void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   RedisClient* self = pending->client;
   if (self->shutting_down_ || !ac) return;
   if (!reply) {
-    guarded(Boundary::redis, "a Redis reply (connection lost)", [&] { pending->cb(nullptr, "redis connection lost"); });
+    guarded(Boundary::redis, "a Redis reply (connection lost)",
+            [&] { pending->cb(RedisReply(), "redis connection lost"); });
     return;
   }
   self->replies_++;
@@ -127,7 +129,8 @@ void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
     self->metrics_->redis_command_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->sent).count());
   }
-  guarded(Boundary::redis, "a Redis reply", [&] { pending->cb(static_cast<redisReply*>(reply), {}); });
+  guarded(Boundary::redis, "a Redis reply",
+          [&] { pending->cb(RedisReply(static_cast<redisReply*>(reply)), {}); });
 }
 
 void RedisClient::command(const std::vector<std::string>& argv, RedisCallback cb) {
@@ -176,9 +179,8 @@ void RedisClient::eval(const RedisScript& script, const std::vector<std::string>
   auto by_source = build("EVAL", script.source());
   command(build("EVALSHA", script.sha()),
           [this, by_source = std::move(by_source), cb = std::move(cb)](
-              const redisReply* reply, const std::string& error) mutable {
-            if (reply && reply->type == REDIS_REPLY_ERROR &&
-                std::string_view(reply->str, reply->len).starts_with("NOSCRIPT")) {
+              RedisReply reply, const std::string& error) mutable {
+            if (reply.error_starts_with("NOSCRIPT")) {
               command(by_source, std::move(cb));
               return;
             }
@@ -229,28 +231,5 @@ void RedisClient::unsubscribe(const std::string& channel) {
   size_t lens[] = {11, channel.size()};
   redisAsyncCommandArgv(ac_, nullptr, nullptr, 2, argv, lens);
 }
-
-std::string reply_string(const redisReply* r, std::string fallback) {
-  if (r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)) {
-    return std::string(r->str, r->len);
-  }
-  if (r && r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
-  return fallback;
-}
-
-long long reply_integer(const redisReply* r, long long fallback) {
-  if (!r) return fallback;
-  if (r->type == REDIS_REPLY_INTEGER) return r->integer;
-  if (r->type == REDIS_REPLY_STRING) {
-    try {
-      return std::stoll(std::string(r->str, r->len));
-    } catch (...) {
-      return fallback;
-    }
-  }
-  return fallback;
-}
-
-bool reply_is_error(const redisReply* r) { return !r || r->type == REDIS_REPLY_ERROR; }
 
 }  // namespace livegate

@@ -127,7 +127,7 @@ TEST_F(OrderApi, CsvHasAHeaderAndEveryOrderQuotedSafely) {
   with_reply({"XADD", keys::orders("orchard"), "*", "key", "deal-key", "sku", kSku, "qty", "2",
               "price_cents", "2999", "amount_cents", "5998", "user", "deal-user", "ts",
               "1717171717123", "deal", "flash-1"},
-             [&](const redisReply* r) { deal_id = reply_string(r); });
+             [&](RedisReply r) { deal_id = r.string(); });
 
   std::string body, headers;
   ASSERT_EQ(get("/api/broadcasts/orchard/orders.csv", &body, &headers), 200) << body;

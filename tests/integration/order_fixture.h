@@ -90,9 +90,9 @@ class OrderFixture : public RedisFixture {
 
   // Runs a command and hands its reply to read (on the test's loop).
   void with_reply(const std::vector<std::string>& argv,
-                  const std::function<void(const redisReply*)>& read) {
+                  const std::function<void(RedisReply)>& read) {
     bool done = false;
-    redis->command(argv, [&](const redisReply* r, const std::string& error) {
+    redis->command(argv, [&](RedisReply r, const std::string& error) {
       EXPECT_EQ(error, "");
       read(r);
       done = true;
@@ -103,9 +103,8 @@ class OrderFixture : public RedisFixture {
   // Orders of the webhooks group not yet acknowledged (XPENDING summary).
   long long pending(const std::string& broadcast = "orchard") {
     long long n = -1;
-    with_reply({"XPENDING", keys::orders(broadcast), "webhooks"}, [&](const redisReply* r) {
-      if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1)
-        n = reply_integer(r->element[0], -1);
+    with_reply({"XPENDING", keys::orders(broadcast), "webhooks"}, [&](RedisReply r) {
+      if (r.size() >= 1) n = r[0].integer(-1);
     });
     return n;
   }

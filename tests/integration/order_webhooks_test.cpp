@@ -194,7 +194,7 @@ TEST_F(OrderWebhooksTest, ADeadNodesPendingOrderIsTakenOver) {
   // A node that read the order and died before delivering it.
   with_reply({"XREADGROUP", "GROUP", "webhooks", "dead-node", "COUNT", "10", "STREAMS",
               keys::orders("orchard"), ">"},
-             [](const redisReply* r) { ASSERT_TRUE(r && r->type == REDIS_REPLY_ARRAY); });
+             [](RedisReply r) { ASSERT_TRUE(r.is_array()); });
   EXPECT_EQ(pending(), 1);
   const auto taken_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(server->start()) << server->log();
@@ -205,9 +205,8 @@ TEST_F(OrderWebhooksTest, ADeadNodesPendingOrderIsTakenOver) {
   auto consumers = [&] {
     std::string names;
     with_reply({"XINFO", "CONSUMERS", keys::orders("orchard"), "webhooks"},
-               [&](const redisReply* r) {
-                 for (size_t i = 0; r && i < r->elements; ++i)
-                   names += reply_string(r->element[i]->element[1]) + " ";
+               [&](RedisReply r) {
+                 for (RedisReply consumer : r) names += consumer[1].string() + " ";
                });
     return names;
   };

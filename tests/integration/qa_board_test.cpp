@@ -38,9 +38,8 @@ class QaBoardTest : public RedisFixture {
         [&] {
           bool answered = false;
           redis->command({"PUBSUB", "NUMSUB", keys::events(kRoom)},
-                         [&](const redisReply* r, const std::string&) {
-                           subscribed = r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-                                        reply_integer(r->element[1]) == 1;
+                         [&](RedisReply r, const std::string&) {
+                           subscribed = r.size() == 2 && r[1].integer() == 1;
                            answered = true;
                          });
           loop.run_until([&] { return answered; }, std::chrono::seconds(1));

@@ -31,8 +31,8 @@ class RedisFixture : public ::testing::Test {
   std::string sync(const std::vector<std::string>& argv) {
     std::string out;
     bool done = false;
-    redis->command(argv, [&](const redisReply* r, const std::string& error) {
-      out = error.empty() ? reply_string(r, "(nil)") : "ERR " + error;
+    redis->command(argv, [&](RedisReply r, const std::string& error) {
+      out = error.empty() ? r.string("(nil)") : "ERR " + error;
       done = true;
     });
     loop.run_until([&] { return done; }, std::chrono::seconds(5));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "livegate/common/redis_client.h"
+#include "livegate/common/redis_stream.h"
 
 namespace livegate::chat {
 
@@ -94,8 +95,8 @@ class ChatStore {
   ChatStoreLimits limits_;
 };
 
-// A stream entry [id, [field, value, ...]] as a chat event; null when it is not a chat line. A
-// line replayed after an outage also carries "replaces" (the local id it was shown under).
-nlohmann::json chat_event_from_entry(const redisReply* entry);
+// A stream entry as a chat event; null when it is not a chat line (it has no fields). A line
+// replayed after an outage also carries "replaces" (the local id it was shown under).
+nlohmann::json chat_event_from_entry(const StreamEntry& entry);
 
 }  // namespace livegate::chat

@@ -10,6 +10,7 @@
 
 #include "livegate/commerce/catalog.h"
 #include "livegate/commerce/shop_result.h"
+#include "livegate/common/redis_client.h"
 
 namespace livegate::commerce {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "livegate/commerce/shop_result.h"
+#include "livegate/common/redis_client.h"
 
 namespace livegate::commerce {
 

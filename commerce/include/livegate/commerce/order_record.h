@@ -3,28 +3,17 @@
 // script wrote, in stream order. Fields are kept generically so fields added later (e.g. "deal")
 // reach the API, the CSV export and webhooks without a change here.
 
-#include <hiredis/hiredis.h>
-
 #include <nlohmann/json.hpp>
-#include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+
+#include "livegate/common/redis_stream.h"
 
 namespace livegate::commerce {
 
-struct OrderRecord {
-  std::string id;  // Redis stream id "<ms>-<seq>": unique within one broadcast, not across them
-  std::vector<std::pair<std::string, std::string>> fields;
-
-  // The first field with this name, or nullptr.
-  const std::string* field(std::string_view name) const;
-};
-
-// The entries of a stream reply: XRANGE's [[id, [field, value, ...]], ...]. An entry that was
-// deleted while pending in a consumer group comes back from XREADGROUP with nil fields: it is
-// kept, with no fields, so the caller can still acknowledge it. Malformed rows are skipped.
-std::vector<OrderRecord> parse_order_entries(const redisReply* entries);
+// The stream id "<ms>-<seq>" is unique within one broadcast, not across them. Read from replies
+// with stream_entries (XRANGE, XAUTOCLAIM) and stream_entries_of_read (XREADGROUP); an order
+// deleted while pending comes back with no fields.
+using OrderRecord = StreamEntry;
 
 // True for the fields whose values are integers by contract (qty, ts and every "*_cents"); they
 // become JSON numbers, everything else stays a string (a user id "123" is not a number).

@@ -71,13 +71,13 @@ class OrderWebhooks {
   };
 
   RedisCallback on_feed(const std::string& id,
-                        std::function<void(Feed&, const redisReply*, const std::string&)> fn);
+                        std::function<void(Feed&, RedisReply, const std::string&)> fn);
   void pump(Feed& f);
   void create_group(Feed& f);
   void read(Feed& f, const std::string& from);
   void claim(Feed& f);
   void forget_idle_consumers(Feed& f);
-  bool redis_problem(Feed& f, const redisReply* reply, const std::string& error, const char* what);
+  bool redis_problem(Feed& f, RedisReply reply, const std::string& error, const char* what);
   void accept(Feed& f, std::vector<OrderRecord> orders);
   void attempt(Feed& f, const std::string& order_id);
   void finished(const std::string& broadcast_id, const std::string& order_id,

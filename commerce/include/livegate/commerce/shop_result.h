@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "livegate/common/redis_client.h"
+#include "livegate/common/redis_reply.h"
 
 namespace livegate::commerce {
 
@@ -26,7 +26,7 @@ using ShopCallback = std::function<void(ShopResult)>;
 
 // Scripts answer a refusal as {"err", code, message} (code: invalid, not_found, conflict);
 // this reads either that or hands the reply to `value`. A transport error is "unavailable".
-ShopResult read_script_reply(const redisReply* reply, const std::string& error,
-                             const std::function<nlohmann::json(const redisReply*)>& value);
+ShopResult read_script_reply(RedisReply reply, const std::string& error,
+                             const std::function<nlohmann::json(RedisReply)>& value);
 
 }  // namespace livegate::commerce

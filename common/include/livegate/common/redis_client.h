@@ -3,8 +3,6 @@
 // connection is down fails at once (called back on the next loop turn) with an error, so callers
 // can tell a user "try again" instead of waiting. Reconnects by itself with backoff.
 
-#include <hiredis/hiredis.h>
-
 #include <chrono>
 #include <functional>
 #include <map>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/redis_reply.h"
 
 struct redisAsyncContext;
 
@@ -30,8 +29,10 @@ struct RedisEndpoint {
   std::string describe() const;
 };
 
-// reply is nullptr when error is not empty; otherwise it may still be a REDIS_REPLY_ERROR.
-using RedisCallback = std::function<void(const redisReply* reply, const std::string& error)>;
+// error is not empty when the command did not run (Redis unavailable, the connection lost); reply
+// is nil then. Otherwise reply is Redis' answer, which may still be an error reply. reply is a
+// view valid only during the call (redis_reply.h).
+using RedisCallback = std::function<void(RedisReply reply, const std::string& error)>;
 
 // A Lua script known by its SHA1, so it is sent once per Redis lifetime and then called by SHA.
 class RedisScript {
@@ -111,10 +112,5 @@ class RedisClient {
   Metrics* metrics_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
-
-// Small readers for replies; they never throw and return the fallback on a type mismatch.
-std::string reply_string(const redisReply* r, std::string fallback = {});
-long long reply_integer(const redisReply* r, long long fallback = 0);
-bool reply_is_error(const redisReply* r);
 
 }  // namespace livegate
