@@ -1,7 +1,6 @@
 #include "livegate/server/app.h"
 
 #include <glib-unix.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,7 +65,8 @@ RedisEndpoint endpoint_for(const RedisConfig& c, const EmbeddedRedis* embedded) 
 
 // A node that stops reporting drops out of the viewer count after a few missed reports.
 chat::PresenceLimits presence_limits(const chat::HubLimits& hub) {
-  const auto five_reports = std::chrono::duration_cast<std::chrono::seconds>(hub.presence_interval * 5);
+  const auto five_reports =
+      std::chrono::duration_cast<std::chrono::seconds>(hub.presence_interval * 5);
   return {.node_ttl = std::max(std::chrono::seconds(15), five_reports)};
 }
 
@@ -91,15 +91,21 @@ struct Node {
         presence(redis, node_name(config.chat.node_id), presence_limits(config.chat.hub)),
         broadcasts(loop, config.media, &metrics),
         readiness(broadcasts, {&redis, &subscriber}),
-        hub(loop, {.chat = chat_store, .moderation = moderation, .qa = qa, .presence = presence}, config.chat.hub,
-            room_handlers({broadcasts, catalog, orders, shop_stats, pins, config}), &metrics),
-        webhooks(config.webhooks.enabled() ? std::make_unique<commerce::OrderWebhooks>(
-                                                 loop, redis, config.webhooks, node_name(config.chat.node_id))
-                                           : nullptr),
+        hub(loop, {.chat = chat_store, .moderation = moderation, .qa = qa, .presence = presence},
+            config.chat.hub, room_handlers({broadcasts, catalog, orders, shop_stats, pins, config}),
+            &metrics),
+        webhooks(config.webhooks.enabled()
+                     ? std::make_unique<commerce::OrderWebhooks>(loop, redis, config.webhooks,
+                                                                 node_name(config.chat.node_id))
+                     : nullptr),
         hooks(hub, orders, catalog, webhooks.get()),
         ingest_report(loop, broadcasts, config.media, &metrics),
-        http(loop, config.http, [this](const HttpRequest& request, Respond respond) { serve(request, std::move(respond)); },
-             &hub, &metrics) {
+        http(
+            loop, config.http,
+            [this](const HttpRequest& request, Respond respond) {
+              serve(request, std::move(respond));
+            },
+            &hub, &metrics) {
     broadcasts.set_listener(&hooks);
   }
 
@@ -129,7 +135,8 @@ struct Node {
   BroadcastRegistry broadcasts;
   Readiness readiness;  // GET /readyz
   chat::Hub hub;
-  std::unique_ptr<commerce::OrderWebhooks> webhooks;  // orders to the seller's system, at least once
+  std::unique_ptr<commerce::OrderWebhooks>
+      webhooks;  // orders to the seller's system, at least once
   BroadcastHooks hooks;
   IngestReport ingest_report;
   std::unique_ptr<streaming::RtmpServer> rtmp;
@@ -164,7 +171,8 @@ Result<void> Node::open_config_broadcasts() {
   }
   if (failure) return fail(std::move(*failure));
   for (const auto& [id, b] : broadcasts.all()) {
-    if (b.media_failed()) return fail(ErrorCode::unavailable, "broadcast " + id + ": its test source did not start");
+    if (b.media_failed())
+      return fail(ErrorCode::unavailable, "broadcast " + id + ": its test source did not start");
   }
   return ok();
 }
@@ -172,20 +180,22 @@ Result<void> Node::open_config_broadcasts() {
 Result<void> Node::start_ingest() {
   const IngestConfig& ingest = config.ingest;
   if (ingest.rtmp_enabled) {
-    rtmp = std::make_unique<streaming::RtmpServer>(
-        loop, ingest.rtmp, rtmp_ingest(broadcasts, [this](uint64_t c) { rtmp->disconnect(c, "the broadcast ended"); }));
+    rtmp = std::make_unique<streaming::RtmpServer>(loop, ingest.rtmp,
+                                                   rtmp_ingest(broadcasts, [this](uint64_t c) {
+                                                     rtmp->disconnect(c, "the broadcast ended");
+                                                   }));
     if (auto started = rtmp->start(); !started) return started;
   }
   if (ingest.srt_enabled) {
-    srt = std::make_unique<streaming::SrtServer>(loop, ingest.srt,
-                                                 srt_ingest(broadcasts, [this](uint64_t c) { srt->disconnect(c); }));
+    srt = std::make_unique<streaming::SrtServer>(
+        loop, ingest.srt, srt_ingest(broadcasts, [this](uint64_t c) { srt->disconnect(c); }));
     srt->set_key_hashes(broadcasts.stream_key_hashes());
     hooks.on_stream_keys([this] { srt->set_key_hashes(broadcasts.stream_key_hashes()); });
     if (auto started = srt->start(); !started) return started;
   }
   if (ingest.whip_enabled) {
-    whip = std::make_unique<streaming::WhipServer>(loop, ingest.whip,
-                                                   whip_ingest(broadcasts, [this](uint64_t c) { whip->disconnect(c); }));
+    whip = std::make_unique<streaming::WhipServer>(
+        loop, ingest.whip, whip_ingest(broadcasts, [this](uint64_t c) { whip->disconnect(c); }));
   }
   return ok();
 }
@@ -194,8 +204,9 @@ Result<void> Node::start() {
   redis.start();
   subscriber.start();
   if (!loop.run_until([&] { return redis.connected() && subscriber.connected(); }, kStartTimeout)) {
-    return fail(ErrorCode::unavailable, "cannot reach redis at " + endpoint.describe() + " within " +
-                                            std::to_string(kStartTimeout.count()) + " s");
+    return fail(ErrorCode::unavailable, "cannot reach redis at " + endpoint.describe() +
+                                            " within " + std::to_string(kStartTimeout.count()) +
+                                            " s");
   }
   if (auto opened = open_config_broadcasts(); !opened) return opened;
   compressed.add_tree(config.http.web_root);
@@ -206,8 +217,13 @@ Result<void> Node::start() {
   readiness.set_listening(true);
   if (auto started = start_ingest(); !started) return started;
 
-  shop.emplace(ShopDeps{.broadcasts = broadcasts, .catalog = catalog, .deals = deals, .pins = pins,
-                        .stats = shop_stats, .hub = hub, .config = config});
+  shop.emplace(ShopDeps{.broadcasts = broadcasts,
+                        .catalog = catalog,
+                        .deals = deals,
+                        .pins = pins,
+                        .stats = shop_stats,
+                        .hub = hub,
+                        .config = config});
   admin.emplace(AdminDeps{.broadcasts = broadcasts,
                           .config = config,
                           .rtmp_port = [this] { return rtmp ? rtmp->port() : 0; },
@@ -238,15 +254,16 @@ void Node::print_addresses() const {
   const std::string host = config.http.bind == "0.0.0.0" ? "localhost" : config.http.bind;
   for (const auto& [id, b] : broadcasts.all()) {
     const char* page = b.config().mode == BroadcastMode::keynote ? "keynote" : "watch";
-    std::printf("livegate: watch \"%s\" at http://%s:%d/%s/%s\n", b.config().title.c_str(), host.c_str(),
-                http.port(), page, id.c_str());
+    std::printf("livegate: watch \"%s\" at http://%s:%d/%s/%s\n", b.config().title.c_str(),
+                host.c_str(), http.port(), page, id.c_str());
   }
   if (!config.auth.seller_token.empty()) {
     std::printf("livegate: seller studio at http://%s:%d/studio%s\n", host.c_str(), http.port(),
                 config.auth.demo_login.empty() ? "" : " (press Demo login)");
   }
   if (!config.auth.demo_login.empty()) {
-    log("http")->warn("auth.demo_login is on: anyone who can reach this server can sell on {}", config.auth.demo_login);
+    log("http")->warn("auth.demo_login is on: anyone who can reach this server can sell on {}",
+                      config.auth.demo_login);
   }
   std::fflush(stdout);
 }
@@ -262,8 +279,9 @@ int run_app(const Config& config) {
   set_log_format(config.log_format);
   if (auto missing = streaming::missing_elements(); !missing.empty()) {
     for (const auto& e : missing) {
-      log("streaming")->critical("GStreamer element '{}' is missing (apt-get install {})", e,
-                                 streaming::package_for(e));
+      log("streaming")
+          ->critical("GStreamer element '{}' is missing (apt-get install {})", e,
+                     streaming::package_for(e));
     }
     return 1;
   }

@@ -6,7 +6,8 @@ namespace livegate::server {
 
 void BroadcastHooks::opening(const Broadcast& b, std::function<void(Result<void>)> ready) {
   catalog_.seed(b.id(), b.config().products, [ready = std::move(ready)](const std::string& error) {
-    if (!error.empty()) return ready(fail(ErrorCode::unavailable, "cannot open the shop: " + error));
+    if (!error.empty())
+      return ready(fail(ErrorCode::unavailable, "cannot open the shop: " + error));
     ready(ok());
   });
 }
@@ -19,7 +20,8 @@ void BroadcastHooks::opened(const Broadcast& b) {
 }
 
 void BroadcastHooks::state_changed(const Broadcast& b) {
-  hub_.publish_local(b.id(), nlohmann::json{{"type", "state"}, {"state", state_name(b.state())}}.dump());
+  hub_.publish_local(b.id(),
+                     nlohmann::json{{"type", "state"}, {"state", state_name(b.state())}}.dump());
 }
 
 void BroadcastHooks::stream_key_changed(const Broadcast&) {
@@ -30,8 +32,9 @@ void BroadcastHooks::ended(const Broadcast& b) {
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  log("streaming")->info("broadcast {} ended after {} min on this node; {} viewers watching", b.id(),
-                         (now_ms - b.opened_ms()) / 60000, hub_.viewers(b.id()));
+  log("streaming")
+      ->info("broadcast {} ended after {} min on this node; {} viewers watching", b.id(),
+             (now_ms - b.opened_ms()) / 60000, hub_.viewers(b.id()));
 }
 
 }  // namespace livegate::server

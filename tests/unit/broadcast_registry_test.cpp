@@ -2,6 +2,8 @@
 // publisher or the slate runs; nothing else of a node (no Redis, no hub): a recording listener
 // stands where the composition root wires them.
 
+#include "livegate/server/broadcast/broadcast_registry.h"
+
 #include <glib.h>
 #include <gtest/gtest.h>
 
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "livegate/common/secret_hash.h"
-#include "livegate/server/broadcast/broadcast_registry.h"
 #include "livegate/streaming/whip_server.h"
 
 using namespace livegate;
@@ -48,8 +49,9 @@ struct Recorder : BroadcastRegistry::Listener {
 class BroadcastRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / ("livegate-registry-" + std::to_string(getpid()) + "-" +
-                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = std::filesystem::temp_directory_path() /
+            ("livegate-registry-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     media_.root = root_.string();
     media_.reconnect_grace_seconds = 1;
     media_.record_mp4_minutes = 0;
@@ -102,8 +104,8 @@ TEST_F(BroadcastRegistryTest, OpensThroughTheListenerAndWaitsForAPublisher) {
   EXPECT_EQ((*opened)->source(), Source::none);
   EXPECT_FALSE((*opened)->media_failed());
   // The room opens before its media announces anything.
-  EXPECT_EQ(recorder_.heard, (std::vector<std::string>{"opening:orchard", "opened:orchard", "key:orchard",
-                                                       "state:orchard:waiting"}));
+  EXPECT_EQ(recorder_.heard, (std::vector<std::string>{"opening:orchard", "opened:orchard",
+                                                       "key:orchard", "state:orchard:waiting"}));
   EXPECT_EQ(registry_->stream_key_hashes(), std::set<std::string>{sha256_hex("key-1")});
 }
 
@@ -130,7 +132,8 @@ TEST_F(BroadcastRegistryTest, RefusesATakenIdATakenKeyAndMoreThanTheLimit) {
 TEST_F(BroadcastRegistryTest, AnApiCreatedBroadcastOpensWhenItsShopIsReadyOrNotAtAll) {
   recorder_.hold = true;
   std::optional<Result<Broadcast*>> result;
-  registry_->open(config("api", "key-api"), [&](Result<Broadcast*> r) { result.emplace(std::move(r)); });
+  registry_->open(config("api", "key-api"),
+                  [&](Result<Broadcast*> r) { result.emplace(std::move(r)); });
   EXPECT_FALSE(result.has_value());
   ASSERT_NE(registry_->find("api"), nullptr);
   auto early = publish("key-api", 1);
@@ -210,12 +213,13 @@ TEST_F(BroadcastRegistryTest, WithoutATestSourceTheBroadcastEndsWhenTheGracePeri
   (*first)->publisher()->stats().on_bytes(1000);
   registry_->unpublish(Transport::rtmp, 7, "connection reset");
   const Broadcast* b = registry_->find("orchard");
-  ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; },
+                              std::chrono::seconds(5)));
   EXPECT_EQ(b->source(), Source::none);
   EXPECT_EQ(b->pipeline(), nullptr);
   EXPECT_EQ(recorder_.heard.back(), "ended:orchard");
   EXPECT_EQ(b->hls_url(), "/vod/orchard/index.m3u8");  // the replay from now on
-  EXPECT_EQ(disconnects_, 0);  // it had gone by itself
+  EXPECT_EQ(disconnects_, 0);                          // it had gone by itself
 }
 
 // A publisher's pipeline that cannot start (its folder is gone, here) is refused, and the
@@ -237,7 +241,8 @@ TEST_F(BroadcastRegistryTest, AFailedStartDuringTheGracePeriodStillEndsTheWait) 
   EXPECT_EQ(again.error().code, ErrorCode::unavailable);
   EXPECT_EQ(b->publisher(), nullptr);
   EXPECT_EQ(b->state(), BroadcastState::reconnecting);
-  ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; },
+                              std::chrono::seconds(5)));
   std::filesystem::remove(live_dir);
 }
 

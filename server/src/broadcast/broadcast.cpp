@@ -4,30 +4,42 @@ namespace livegate::server {
 
 const char* state_name(BroadcastState state) {
   switch (state) {
-    case BroadcastState::starting: return "starting";
-    case BroadcastState::waiting: return "waiting";
-    case BroadcastState::live: return "live";
-    case BroadcastState::reconnecting: return "reconnecting";
-    case BroadcastState::ended: return "ended";
+    case BroadcastState::starting:
+      return "starting";
+    case BroadcastState::waiting:
+      return "waiting";
+    case BroadcastState::live:
+      return "live";
+    case BroadcastState::reconnecting:
+      return "reconnecting";
+    case BroadcastState::ended:
+      return "ended";
   }
   return "starting";
 }
 
 const char* source_name(Source source) {
   switch (source) {
-    case Source::none: return "none";
-    case Source::fallback: return "fallback";
-    case Source::publisher: return "publisher";
-    case Source::slate: return "slate";
+    case Source::none:
+      return "none";
+    case Source::fallback:
+      return "fallback";
+    case Source::publisher:
+      return "publisher";
+    case Source::slate:
+      return "slate";
   }
   return "none";
 }
 
 const char* transport_name(Transport transport) {
   switch (transport) {
-    case Transport::rtmp: return "rtmp";
-    case Transport::srt: return "srt";
-    case Transport::whip: return "whip";
+    case Transport::rtmp:
+      return "rtmp";
+    case Transport::srt:
+      return "srt";
+    case Transport::whip:
+      return "whip";
   }
   return "rtmp";
 }
@@ -58,7 +70,8 @@ nlohmann::json broadcast_summary(const Broadcast& b, bool with_program) {
                             {"currency", c.currency},
                             {"hls", b.hls_url()},
                             {"replay", "/vod/" + c.id + "/index.m3u8"}};
-  if (with_program && !c.program.empty()) summary["program"] = program_json(c.program, b.opened_ms());
+  if (with_program && !c.program.empty())
+    summary["program"] = program_json(c.program, b.opened_ms());
   return summary;
 }
 

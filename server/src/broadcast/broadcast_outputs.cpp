@@ -7,15 +7,16 @@ namespace livegate::server {
 BroadcastOutputs::BroadcastOutputs(const MediaConfig& media, const BroadcastConfig& broadcast)
     : live_dir_(media.root + "/live/" + broadcast.id),
       live_(live_dir_, media.segment_seconds, static_cast<size_t>(media.playlist_length),
-            static_cast<size_t>(std::max(2, media.max_files - media.playlist_length)), broadcast.abr,
-            broadcast.source.audio_bitrate_kbps) {
+            static_cast<size_t>(std::max(2, media.max_files - media.playlist_length)),
+            broadcast.abr, broadcast.source.audio_bitrate_kbps) {
   live_.reset();
   if (!media.record) return;
-  recording_ = std::make_unique<streaming::LivePlaylist>(
-      streaming::LivePlaylist::recording(media.root + "/vod/" + broadcast.id, media.segment_seconds));
+  recording_ = std::make_unique<streaming::LivePlaylist>(streaming::LivePlaylist::recording(
+      media.root + "/vod/" + broadcast.id, media.segment_seconds));
   recording_->reset();
   if (media.record_mp4_minutes > 0) {
-    mp4_ = std::make_unique<streaming::Mp4Recorder>(media.root + "/recordings/" + broadcast.id, broadcast.id,
+    mp4_ = std::make_unique<streaming::Mp4Recorder>(media.root + "/recordings/" + broadcast.id,
+                                                    broadcast.id,
                                                     std::chrono::minutes(media.record_mp4_minutes));
   }
 }

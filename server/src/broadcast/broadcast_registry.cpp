@@ -38,9 +38,11 @@ std::set<std::string> BroadcastRegistry::stream_key_hashes() const {
 
 void BroadcastRegistry::open(BroadcastConfig config, Opened done) {
   const std::string id = config.id;
-  if (broadcasts_.contains(id)) return done(fail(ErrorCode::conflict, "a broadcast with id '" + id + "' exists"));
+  if (broadcasts_.contains(id))
+    return done(fail(ErrorCode::conflict, "a broadcast with id '" + id + "' exists"));
   if (broadcasts_.size() >= media_.max_broadcasts) {
-    return done(fail(ErrorCode::limit, "this node runs its maximum of " + std::to_string(media_.max_broadcasts) +
+    return done(fail(ErrorCode::limit, "this node runs its maximum of " +
+                                           std::to_string(media_.max_broadcasts) +
                                            " broadcasts (media.max_broadcasts)"));
   }
   if (!config.stream_key_sha256.empty()) {
@@ -54,7 +56,8 @@ void BroadcastRegistry::open(BroadcastConfig config, Opened done) {
   Broadcast& b = broadcasts_.try_emplace(id, std::move(config)).first->second;
   listener_->opening(b, [this, id, done = std::move(done)](Result<void> ready) {
     Broadcast* b = find(id);
-    if (!b) return done(fail(ErrorCode::conflict, "broadcast " + id + " went away while it opened"));
+    if (!b)
+      return done(fail(ErrorCode::conflict, "broadcast " + id + " went away while it opened"));
     if (!ready) {
       broadcasts_.erase(id);
       return done(fail(std::move(ready).error()));
@@ -70,11 +73,13 @@ void BroadcastRegistry::open_media(Broadcast& b) {
   b.outputs_ = std::make_unique<BroadcastOutputs>(media_, b.config_);
   if (!b.config_.fallback_test_source) return set_state(b, BroadcastState::waiting);
   if (auto started = run(b, Source::fallback); !started) {
-    log("streaming")->error("broadcast {}: the test source did not start: {}", b.id(), started.error().message);
+    log("streaming")
+        ->error("broadcast {}: the test source did not start: {}", b.id(), started.error().message);
   }
 }
 
-Result<void> BroadcastRegistry::run(Broadcast& b, Source source, streaming::PipelineSource push_source) {
+Result<void> BroadcastRegistry::run(Broadcast& b, Source source,
+                                    streaming::PipelineSource push_source) {
   stop_pipeline(b);
   b.outputs_->new_source(b.runs_ == 0);
   streaming::PipelineSource what = std::move(push_source);
@@ -85,13 +90,15 @@ Result<void> BroadcastRegistry::run(Broadcast& b, Source source, streaming::Pipe
   }
   b.runs_++;
   // Segment names differ per run, so a player never mistakes a new segment for an old one.
-  const std::string prefix = "r" + std::to_string(g_get_real_time() / 1000000) + "-" + std::to_string(b.runs_) + "-";
+  const std::string prefix =
+      "r" + std::to_string(g_get_real_time() / 1000000) + "-" + std::to_string(b.runs_) + "-";
   streaming::HlsOutputConfig hls{.dir = b.outputs_->live_dir(),
                                  .segment_seconds = media_.segment_seconds,
                                  .ladder = b.config_.abr,
                                  .segment_prefix = prefix};
   streaming::BroadcastPipeline::Listener& segments = *this;  // a private base: converted here
-  b.pipeline_ = std::make_unique<streaming::BroadcastPipeline>(loop_, b.id(), std::move(what), hls, segments);
+  b.pipeline_ =
+      std::make_unique<streaming::BroadcastPipeline>(loop_, b.id(), std::move(what), hls, segments);
   b.source_ = source;
   std::string error;
   if (!b.pipeline_->start(&error)) {
@@ -132,7 +139,8 @@ void BroadcastRegistry::drop_publisher(Broadcast& b) {
 Result<void> BroadcastRegistry::end(const std::string& id) {
   Broadcast* b = find(id);
   if (!b) return fail(ErrorCode::not_found, "no broadcast with id '" + id + "'");
-  if (b->state_ == BroadcastState::ended) return fail(ErrorCode::conflict, "the broadcast has already ended");
+  if (b->state_ == BroadcastState::ended)
+    return fail(ErrorCode::conflict, "the broadcast has already ended");
   if (!b->outputs_) return fail(ErrorCode::conflict, "the broadcast is still opening");
   if (b->publisher_) {
     // The handle goes first: the ingest server's "ended" for it then finds nothing to undo.
@@ -158,14 +166,16 @@ void BroadcastRegistry::stop_all() {
   for (auto& [id, b] : broadcasts_) finish(b);
 }
 
-Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Transport transport, uint64_t connection,
+Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Transport transport,
+                                              uint64_t connection,
                                               std::function<void()> disconnect) {
   Broadcast* match = nullptr;
   // Only digests are kept (config load, create and rotate hash the key at once), so the key a
   // publisher offers is hashed and compared with each of them, always in full.
   const std::string offered = sha256_hex(std::string(stream_key));
   for (auto& [id, b] : broadcasts_) {
-    if (!b.config_.stream_key_sha256.empty() && constant_time_equal(b.config_.stream_key_sha256, offered)) {
+    if (!b.config_.stream_key_sha256.empty() &&
+        constant_time_equal(b.config_.stream_key_sha256, offered)) {
       match = &b;
     }
   }
@@ -175,7 +185,8 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
   }
   Broadcast& b = *match;
   if (!b.outputs_) {  // still opening (its catalog on the way to Redis)
-    log(transport_name(transport))->warn("broadcast {}: publisher refused while the broadcast opens", b.id());
+    log(transport_name(transport))
+        ->warn("broadcast {}: publisher refused while the broadcast opens", b.id());
     return fail(ErrorCode::unavailable, "the server cannot take this stream now");
   }
   if (b.publisher_) {
@@ -183,11 +194,13 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
     return fail(ErrorCode::conflict, streaming::kAlreadyPublishing);
   }
   const Source before = b.source_;
-  auto started = run(b, Source::publisher,
-                     transport == Transport::rtmp ? streaming::PipelineSource{streaming::FlvPushSource{}}
-                                                  : streaming::PipelineSource{streaming::TsPushSource{}});
+  auto started =
+      run(b, Source::publisher,
+          transport == Transport::rtmp ? streaming::PipelineSource{streaming::FlvPushSource{}}
+                                       : streaming::PipelineSource{streaming::TsPushSource{}});
   if (!started) {
-    log(transport_name(transport))->error("broadcast {}: cannot start passthrough: {}", b.id(), started.error().message);
+    log(transport_name(transport))
+        ->error("broadcast {}: cannot start passthrough: {}", b.id(), started.error().message);
     // Back to what ran before (the grace timer of a slate still runs: it ends the wait).
     if (before == Source::fallback || before == Source::slate) (void)run(b, before);
     return fail(ErrorCode::unavailable, "the server cannot take this stream now");
@@ -195,9 +208,11 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
   const bool resumed = before == Source::slate;
   b.before_publisher_ = before;
   b.grace_.cancel();
-  b.publisher_ = std::make_unique<Publisher>(transport, connection, std::move(disconnect), media_.ingest_backlog_bytes);
+  b.publisher_ = std::make_unique<Publisher>(transport, connection, std::move(disconnect),
+                                             media_.ingest_backlog_bytes);
   publishers_[{transport, connection}] = b.id();
-  log(transport_name(transport))->info("broadcast {}: publisher {}", b.id(), resumed ? "reconnected, resuming" : "connected");
+  log(transport_name(transport))
+      ->info("broadcast {}: publisher {}", b.id(), resumed ? "reconnected, resuming" : "connected");
   return &b;
 }
 
@@ -217,20 +232,23 @@ void BroadcastRegistry::unpublish(Transport transport, uint64_t connection, std:
   if (!sent_media && b.before_publisher_ != Source::slate) {
     log("streaming")->info("broadcast {}: publisher left before sending media ({})", b.id(), why);
     if (b.before_publisher_ == Source::fallback) {
-      if (auto r = run(b, Source::fallback); !r) log("streaming")->error("broadcast {}: {}", b.id(), r.error().message);
+      if (auto r = run(b, Source::fallback); !r)
+        log("streaming")->error("broadcast {}: {}", b.id(), r.error().message);
       return;
     }
     stop_pipeline(b);
     b.source_ = Source::none;
     return set_state(b, BroadcastState::waiting);
   }
-  log("streaming")->info("broadcast {}: publisher left ({}); slate for {} s", b.id(), why,
-                         media_.reconnect_grace_seconds);
+  log("streaming")
+      ->info("broadcast {}: publisher left ({}); slate for {} s", b.id(), why,
+             media_.reconnect_grace_seconds);
   if (auto r = run(b, Source::slate); !r) {
     log("streaming")->error("broadcast {}: slate did not start: {}", b.id(), r.error().message);
   }
   set_state(b, BroadcastState::reconnecting);
-  b.grace_ = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds), [this, id = b.id()] { grace_over(id); });
+  b.grace_ = loop_.after(std::chrono::seconds(media_.reconnect_grace_seconds),
+                         [this, id = b.id()] { grace_over(id); });
 }
 
 void BroadcastRegistry::grace_over(const std::string& id) {
@@ -238,8 +256,10 @@ void BroadcastRegistry::grace_over(const std::string& id) {
   // Still reconnecting with no one back (whether or not the slate itself could start).
   if (!b || b->publisher_ || b->state_ != BroadcastState::reconnecting) return;
   if (b->config_.fallback_test_source) {
-    log("streaming")->info("broadcast {}: no publisher within the grace period, back to the test source", id);
-    if (auto r = run(*b, Source::fallback); !r) log("streaming")->error("broadcast {}: {}", id, r.error().message);
+    log("streaming")
+        ->info("broadcast {}: no publisher within the grace period, back to the test source", id);
+    if (auto r = run(*b, Source::fallback); !r)
+      log("streaming")->error("broadcast {}: {}", id, r.error().message);
     return;
   }
   log("streaming")->info("broadcast {}: no publisher within the grace period, ended", id);
@@ -259,7 +279,8 @@ void BroadcastRegistry::on_rendition_format(const std::string& id, size_t rendit
   if (b && b->outputs_) b->outputs_->set_format(rendition, format);
 }
 
-void BroadcastRegistry::on_segment(const std::string& id, size_t rendition, streaming::PlaylistSegment segment) {
+void BroadcastRegistry::on_segment(const std::string& id, size_t rendition,
+                                   streaming::PlaylistSegment segment) {
   Broadcast* found = find(id);
   if (!found || !found->outputs_) return;
   Broadcast& b = *found;
@@ -274,10 +295,14 @@ void BroadcastRegistry::on_segment(const std::string& id, size_t rendition, stre
     b.last_thumbnail_ = now;
   }
   if (first && b.pipeline_) {
-    log("streaming")->info("broadcast {}: first playable segment {} ms after the pipeline started", id,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(now - b.pipeline_->started_at()).count());
+    log("streaming")
+        ->info(
+            "broadcast {}: first playable segment {} ms after the pipeline started", id,
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - b.pipeline_->started_at())
+                .count());
   }
-  if (b.source_ == Source::publisher || b.source_ == Source::fallback) set_state(b, BroadcastState::live);
+  if (b.source_ == Source::publisher || b.source_ == Source::fallback)
+    set_state(b, BroadcastState::live);
 }
 
 }  // namespace livegate::server

@@ -5,8 +5,8 @@
 
 namespace livegate::server {
 
-IngestReport::IngestReport(EventLoop& loop, const BroadcastRegistry& registry, const MediaConfig& media,
-                           Metrics* metrics)
+IngestReport::IngestReport(EventLoop& loop, const BroadcastRegistry& registry,
+                           const MediaConfig& media, Metrics* metrics)
     : registry_(registry), media_(media), metrics_(metrics) {
   log_timer_ = loop.every(std::chrono::seconds(10), [this] {
     log_publishers();
@@ -25,14 +25,17 @@ void IngestReport::log_publishers() const {
     if (!b.publisher()) continue;
     const streaming::IngestStats& s = b.publisher()->stats();
     const auto& v = s.video();
-    log("ingest")->info("broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}, {} frames dropped",
-                        id, s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
-                        v ? v->height : 0, s.dropped_video_frames());
+    log("ingest")->info(
+        "broadcast {} ingest: {:.0f} kbps, {:.1f} fps, keyframe every {} ms, {}x{}, {} frames "
+        "dropped",
+        id, s.bitrate_kbps(), s.fps(), s.keyframe_interval_ms(), v ? v->width : 0,
+        v ? v->height : 0, s.dropped_video_frames());
     // Segments are cut on keyframes: a long keyframe interval makes long segments and latency.
     if (s.keyframe_interval_ms() > static_cast<uint32_t>(media_.segment_seconds) * 2000) {
-      log("ingest")->warn("broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
-                          "encoder's keyframe interval to {} s",
-                          id, s.keyframe_interval_ms(), media_.segment_seconds, media_.segment_seconds);
+      log("ingest")->warn(
+          "broadcast {}: keyframe interval {} ms is long for {} s segments; set the "
+          "encoder's keyframe interval to {} s",
+          id, s.keyframe_interval_ms(), media_.segment_seconds, media_.segment_seconds);
     }
   }
 }

@@ -41,8 +41,12 @@ struct Error {
 struct Unexpected {
   Error error;
 };
-inline Unexpected fail(ErrorCode code, std::string message) { return {Error{code, std::move(message)}}; }
-inline Unexpected fail(Error error) { return {std::move(error)}; }
+inline Unexpected fail(ErrorCode code, std::string message) {
+  return {Error{code, std::move(message)}};
+}
+inline Unexpected fail(Error error) {
+  return {std::move(error)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
@@ -104,6 +108,8 @@ class [[nodiscard]] Result<void> {
 };
 
 // Short for the success of a Result<void>.
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+  return {};
+}
 
 }  // namespace livegate

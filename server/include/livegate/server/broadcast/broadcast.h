@@ -7,9 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "livegate/common/event_loop.h"
 #include "livegate/server/broadcast/broadcast_outputs.h"
@@ -66,7 +65,7 @@ class Broadcast {
   std::unique_ptr<streaming::BroadcastPipeline> pipeline_;
   std::unique_ptr<BroadcastOutputs> outputs_;  // from the media's opening on
   std::unique_ptr<Publisher> publisher_;
-  Timer grace_;  // a dropped publisher's time to come back
+  Timer grace_;        // a dropped publisher's time to come back
   uint64_t runs_ = 0;  // pipelines started: names segments apart, marks discontinuities
   std::chrono::steady_clock::time_point last_thumbnail_{};
   int64_t opened_ms_;

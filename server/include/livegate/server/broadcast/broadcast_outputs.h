@@ -39,7 +39,8 @@ class BroadcastOutputs {
  private:
   std::string live_dir_;
   streaming::LiveOutput live_;
-  std::unique_ptr<streaming::LivePlaylist> recording_;  // everything since start (top rung): the replay
+  std::unique_ptr<streaming::LivePlaylist>
+      recording_;                                // everything since start (top rung): the replay
   std::unique_ptr<streaming::Mp4Recorder> mp4_;  // the same as MP4 files, remuxed off the loop
 };
 

@@ -94,7 +94,8 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   using PublisherKey = std::pair<Transport, uint64_t>;
 
   void open_media(Broadcast& b);
-  Result<void> run(Broadcast& b, Source source, streaming::PipelineSource push_source = streaming::FlvPushSource{});
+  Result<void> run(Broadcast& b, Source source,
+                   streaming::PipelineSource push_source = streaming::FlvPushSource{});
   void stop_pipeline(Broadcast& b);
   // Stops the pipeline and ends the outputs: the one way a timeline ends.
   void finish(Broadcast& b);
@@ -103,7 +104,8 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   void grace_over(const std::string& id);
 
   void on_pipeline_state(const std::string& broadcast, streaming::PipelineState state) override;
-  void on_segment(const std::string& broadcast, size_t rendition, streaming::PlaylistSegment segment) override;
+  void on_segment(const std::string& broadcast, size_t rendition,
+                  streaming::PlaylistSegment segment) override;
   void on_rendition_format(const std::string& broadcast, size_t rendition,
                            const streaming::RenditionFormat& format) override;
 
@@ -114,7 +116,8 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   Listener* listener_ = &default_listener_;
   streaming::Thumbnailer thumbnails_;  // before the broadcasts: their last segments may need it
   Map broadcasts_;
-  std::map<PublisherKey, std::string> publishers_;  // an index of Broadcast::publisher_, kept with it
+  std::map<PublisherKey, std::string>
+      publishers_;  // an index of Broadcast::publisher_, kept with it
 };
 
 }  // namespace livegate::server

@@ -18,7 +18,8 @@ namespace livegate::server {
 class IngestReport {
  public:
   // metrics: null reports in the log only.
-  IngestReport(EventLoop& loop, const BroadcastRegistry& registry, const MediaConfig& media, Metrics* metrics);
+  IngestReport(EventLoop& loop, const BroadcastRegistry& registry, const MediaConfig& media,
+               Metrics* metrics);
   IngestReport(const IngestReport&) = delete;
   IngestReport& operator=(const IngestReport&) = delete;
 

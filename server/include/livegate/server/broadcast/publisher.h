@@ -22,7 +22,8 @@ class Publisher {
   // disconnect: the ingest server's own way to drop this connection (bound by whoever accepts it).
   // backlog_bytes: RTMP publishers get a gate that drops video past this pipeline backlog
   // (audio past 4x); SRT and WHIP arrive as MPEG-TS, whose demuxer paces itself.
-  Publisher(Transport transport, uint64_t connection, std::function<void()> disconnect, size_t backlog_bytes)
+  Publisher(Transport transport, uint64_t connection, std::function<void()> disconnect,
+            size_t backlog_bytes)
       : transport_(transport), connection_(connection), disconnect_(std::move(disconnect)) {
     if (transport == Transport::rtmp) {
       gate_ = std::make_unique<streaming::BackpressureGate>(backlog_bytes, backlog_bytes * 4);
