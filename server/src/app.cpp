@@ -107,13 +107,16 @@ struct Node {
             },
             &hub, &metrics) {
     broadcasts.set_listener(&hooks);
+    broadcasts.defer_media();  // until every port is bound (start_media)
   }
 
-  // Redis, then the config's broadcasts (shops, rooms, media), HTTP, ingest, and the routes.
+  // Redis, the config's broadcasts (catalogs, shops, rooms), HTTP, ingest, the broadcasts'
+  // media, and the routes.
   Result<void> start();
   void stop();
   void serve(const HttpRequest& request, Respond respond);
   Result<void> open_config_broadcasts();
+  Result<void> start_media();
   Result<void> start_ingest();
   void print_addresses() const;
 
@@ -158,21 +161,35 @@ void Node::serve(const HttpRequest& request, Respond respond) {
 }
 
 Result<void> Node::open_config_broadcasts() {
-  size_t done = 0;
-  std::optional<Error> failure;
+  // Shared with the callbacks: one that answers after the timeout finds it still there.
+  struct Progress {
+    size_t done = 0;
+    std::optional<Error> failure;
+  };
+  auto progress = std::make_shared<Progress>();
   for (const BroadcastConfig& b : config.broadcasts) {
-    broadcasts.open(b, [&](Result<Broadcast*> opened) {
-      ++done;
-      if (!opened && !failure) failure = std::move(opened).error().context("broadcast " + b.id);
+    broadcasts.open(b, [progress, id = b.id](Result<Broadcast*> opened) {
+      ++progress->done;
+      if (!opened && !progress->failure) {
+        progress->failure = std::move(opened).error().context("broadcast " + id);
+      }
     });
   }
-  if (!loop.run_until([&] { return done == config.broadcasts.size(); }, kStartTimeout)) {
+  if (!loop.run_until([&] { return progress->done == config.broadcasts.size(); }, kStartTimeout)) {
     return fail(ErrorCode::unavailable, "timed out writing catalogs to redis");
   }
-  if (failure) return fail(std::move(*failure));
+  if (progress->failure) return fail(std::move(*progress->failure));
+  return ok();
+}
+
+// Last of all, once every port is bound: a node that cannot bind must not touch the media
+// folders (opening clears a broadcast's old files, and another node may be serving them).
+Result<void> Node::start_media() {
+  broadcasts.start_media();
   for (const auto& [id, b] : broadcasts.all()) {
-    if (b.media_failed())
+    if (b.config().fallback_test_source && !b.pipeline()) {
       return fail(ErrorCode::unavailable, "broadcast " + id + ": its test source did not start");
+    }
   }
   return ok();
 }
@@ -182,20 +199,25 @@ Result<void> Node::start_ingest() {
   if (ingest.rtmp_enabled) {
     rtmp = std::make_unique<streaming::RtmpServer>(loop, ingest.rtmp,
                                                    rtmp_ingest(broadcasts, [this](uint64_t c) {
-                                                     rtmp->disconnect(c, "the broadcast ended");
+                                                     if (rtmp)
+                                                       rtmp->disconnect(c, "the broadcast ended");
                                                    }));
     if (auto started = rtmp->start(); !started) return started;
   }
   if (ingest.srt_enabled) {
-    srt = std::make_unique<streaming::SrtServer>(
-        loop, ingest.srt, srt_ingest(broadcasts, [this](uint64_t c) { srt->disconnect(c); }));
+    srt = std::make_unique<streaming::SrtServer>(loop, ingest.srt,
+                                                 srt_ingest(broadcasts, [this](uint64_t c) {
+                                                   if (srt) srt->disconnect(c);
+                                                 }));
     srt->set_key_hashes(broadcasts.stream_key_hashes());
     hooks.on_stream_keys([this] { srt->set_key_hashes(broadcasts.stream_key_hashes()); });
     if (auto started = srt->start(); !started) return started;
   }
   if (ingest.whip_enabled) {
-    whip = std::make_unique<streaming::WhipServer>(
-        loop, ingest.whip, whip_ingest(broadcasts, [this](uint64_t c) { whip->disconnect(c); }));
+    whip = std::make_unique<streaming::WhipServer>(loop, ingest.whip,
+                                                   whip_ingest(broadcasts, [this](uint64_t c) {
+                                                     if (whip) whip->disconnect(c);
+                                                   }));
   }
   return ok();
 }
@@ -216,6 +238,7 @@ Result<void> Node::start() {
   if (auto listening = http.start(); !listening) return listening;
   readiness.set_listening(true);
   if (auto started = start_ingest(); !started) return started;
+  if (auto started = start_media(); !started) return started;
 
   shop.emplace(ShopDeps{.broadcasts = broadcasts,
                         .catalog = catalog,

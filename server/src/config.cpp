@@ -21,7 +21,6 @@ namespace livegate::server {
 
 namespace {
 
-// scheme://host[:port], no path: what a browser sends in Origin.
 // An integer setting kept in a field of another type (a duration, a double rate or burst): the
 // range check, its message and the default (the field's own) stay those of one place.
 template <typename Field>
@@ -43,6 +42,7 @@ void read_per_minute(Section& s, const char* key, double& per_second, int min, i
   per_second = n / 60.0;
 }
 
+// scheme://host[:port], no path: what a browser sends in Origin.
 bool valid_origin(const std::string& o) {
   const bool scheme = o.starts_with("https://") || o.starts_with("http://");
   const size_t host = o.find("://") + 3;

@@ -219,3 +219,22 @@ TEST_F(BroadcastApi, IngestUrlsTellTheSellerWhereToPublish) {
   EXPECT_NE(urls["srt_url"].get<std::string>().find("?streamid={key}"), std::string::npos);
   EXPECT_EQ(urls["whip_url"], "/whip/{key}");
 }
+
+// A second node started on the same config (a double start, an overlapping restart) cannot bind
+// the ports and exits; it must leave the running node's media alone: opening a broadcast clears
+// its folder, so the media starts only after every port is bound.
+TEST_F(BroadcastApi, ASecondNodeOnTheSamePortsLeavesTheRunningNodesMediaAlone) {
+  publish(kKey, 60);
+  ASSERT_TRUE(wait_for([&] { return segments_in(playlist_of("ingest")).size() >= 2; }, std::chrono::seconds(25)));
+  const std::string second =
+      run_command(std::string(LIVEGATE_BIN) + " --config " + server->config_path() + " 2>&1; echo \"exit=$?\"");
+  EXPECT_NE(second.find("exit=1"), std::string::npos) << second;
+  EXPECT_NE(second.find("cannot listen"), std::string::npos) << second;
+  const std::string playlist = playlist_of("ingest");
+  EXPECT_EQ(playlist.find("#EXT-X-ENDLIST"), std::string::npos) << playlist;
+  for (const auto& segment : segments_in(playlist)) {
+    std::string body;
+    EXPECT_EQ(http_get(server->port(), "/live/ingest/" + segment, &body), 200) << segment;
+  }
+  EXPECT_EQ(state_of("ingest"), "live");
+}

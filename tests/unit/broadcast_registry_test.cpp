@@ -127,6 +127,24 @@ TEST_F(BroadcastRegistryTest, RefusesATakenIdATakenKeyAndMoreThanTheLimit) {
   EXPECT_EQ(registry_->size(), 3u);
 }
 
+// At start-up the media waits until every port is bound: a node that fails to bind must not
+// clear the media folders another node may be serving.
+TEST_F(BroadcastRegistryTest, DeferredMediaStartsOnlyWhenAsked) {
+  registry_->defer_media();
+  const auto live_dir = root_ / "live" / "orchard";
+  std::filesystem::create_directories(live_dir);
+  { std::ofstream(live_dir / "index.m3u8") << "#EXTM3U\n"; }  // another node's playlist
+  auto opened = open(config("orchard", "key-1"));
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)->state(), BroadcastState::starting);
+  EXPECT_TRUE(std::filesystem::exists(live_dir / "index.m3u8"));
+  EXPECT_FALSE(publish("key-1", 7));  // no media yet: refused, not half taken
+  registry_->start_media();
+  EXPECT_EQ((*opened)->state(), BroadcastState::waiting);
+  ASSERT_TRUE(open(config("later")));  // opened after: media at once, as before
+  EXPECT_EQ(registry_->find("later")->state(), BroadcastState::waiting);
+}
+
 // The REST API's path: the opening waits for Redis; meanwhile the broadcast exists (its id is
 // taken) but takes no publisher; a refused opening leaves nothing behind.
 TEST_F(BroadcastRegistryTest, AnApiCreatedBroadcastOpensWhenItsShopIsReadyOrNotAtAll) {

@@ -62,11 +62,19 @@ void BroadcastRegistry::open(BroadcastConfig config, Opened done) {
       broadcasts_.erase(id);
       return done(fail(std::move(ready).error()));
     }
+    b->open_ = true;
     listener_->opened(*b);
     if (!b->config_.stream_key_sha256.empty()) listener_->stream_key_changed(*b);
-    open_media(*b);
+    if (!media_deferred_) open_media(*b);
     done(b);
   });
+}
+
+void BroadcastRegistry::start_media() {
+  media_deferred_ = false;
+  for (auto& [id, b] : broadcasts_) {
+    if (b.open_ && !b.outputs_) open_media(b);
+  }
 }
 
 void BroadcastRegistry::open_media(Broadcast& b) {

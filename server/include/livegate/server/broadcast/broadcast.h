@@ -63,6 +63,7 @@ class Broadcast {
   Source source_ = Source::none;
   Source before_publisher_ = Source::none;  // what to go back to if a publisher sends nothing
   std::unique_ptr<streaming::BroadcastPipeline> pipeline_;
+  bool open_ = false;  // past the listener's opening
   std::unique_ptr<BroadcastOutputs> outputs_;  // from the media's opening on
   std::unique_ptr<Publisher> publisher_;
   Timer grace_;        // a dropped publisher's time to come back

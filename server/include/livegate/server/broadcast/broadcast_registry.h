@@ -32,8 +32,8 @@ namespace livegate::server {
 
 class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
  public:
-  // Every hook runs on the loop, after the registry's own change; none may open or end
-  // broadcasts from inside.
+  // Every hook runs on the loop; all but opening after the registry's own change. None may
+  // open or end broadcasts from inside.
   struct Listener {
     virtual ~Listener() = default;
     // Before a broadcast opens: its room's data (the catalog in Redis). Call ready() once, with
@@ -69,7 +69,14 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   Result<void> end(const std::string& id);
   // A new stream key (its SHA-256): the old one stops working at once.
   Result<void> set_stream_key(const std::string& id, std::string key_sha256);
-  // The server stops: every pipeline and output ends, without state changes.
+  // Start-up: broadcasts opened from now on wait for start_media() before their media starts
+  // (outputs clear the broadcast's old files, so a node that cannot bind its ports must not
+  // touch them: another node may be serving them).
+  void defer_media() { media_deferred_ = true; }
+  // Starts the media of every open broadcast that waited, and of every one opened later.
+  void start_media();
+  // The server stops: every pipeline and output ends. No state is moved on purpose, but a last
+  // segment drained from a stopping pipeline can still announce live.
   void stop_all();
 
   Broadcast* find(std::string_view id);
@@ -112,6 +119,7 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   EventLoop& loop_;
   const MediaConfig& media_;
   Metrics* metrics_;
+  bool media_deferred_ = false;
   Listener default_listener_;
   Listener* listener_ = &default_listener_;
   streaming::Thumbnailer thumbnails_;  // before the broadcasts: their last segments may need it

@@ -1,7 +1,8 @@
 #pragma once
 // What operators see of publishers: a log line per publishing broadcast every 10 s (bitrate,
 // frame rate, keyframe interval, size, drops; a warning when keyframes are too far apart for the
-// segment length) and the ingest gauges of /metrics every 2 s, removed when a publisher goes.
+// segment length) and the ingest gauges of /metrics every 2 s, removed within 2 s of a
+// publisher's going.
 
 #include <set>
 #include <string>
