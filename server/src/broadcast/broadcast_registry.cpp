@@ -19,12 +19,12 @@ BroadcastRegistry::~BroadcastRegistry() {
 }
 
 Broadcast* BroadcastRegistry::find(std::string_view id) {
-  auto it = broadcasts_.find(std::string(id));
+  auto it = broadcasts_.find(id);
   return it == broadcasts_.end() ? nullptr : &it->second;
 }
 
 const Broadcast* BroadcastRegistry::find(std::string_view id) const {
-  auto it = broadcasts_.find(std::string(id));
+  auto it = broadcasts_.find(id);
   return it == broadcasts_.end() ? nullptr : &it->second;
 }
 
@@ -218,7 +218,7 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
   b.grace_.cancel();
   b.publisher_ = std::make_unique<Publisher>(transport, connection, std::move(disconnect),
                                              media_.ingest_backlog_bytes);
-  publishers_[{transport, connection}] = b.id();
+  publishers_[{transport, connection}] = &b;
   log(transport_name(transport))
       ->info("broadcast {}: publisher {}", b.id(), resumed ? "reconnected, resuming" : "connected");
   return &b;
@@ -226,7 +226,7 @@ Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Trans
 
 Broadcast* BroadcastRegistry::published_by(Transport transport, uint64_t connection) {
   auto it = publishers_.find({transport, connection});
-  return it == publishers_.end() ? nullptr : find(it->second);
+  return it == publishers_.end() ? nullptr : it->second;
 }
 
 void BroadcastRegistry::unpublish(Transport transport, uint64_t connection, std::string_view why) {

@@ -49,7 +49,7 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
     virtual void ended(const Broadcast&) {}
   };
   using Opened = std::function<void(Result<Broadcast*>)>;
-  using Map = std::map<std::string, Broadcast>;
+  using Map = std::map<std::string, Broadcast, std::less<>>;  // found by string_view, no copy
 
   // metrics: pipeline errors; null counts nothing.
   BroadcastRegistry(EventLoop& loop, const MediaConfig& media, Metrics* metrics = nullptr);
@@ -124,8 +124,9 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   Listener* listener_ = &default_listener_;
   streaming::Thumbnailer thumbnails_;  // before the broadcasts: their last segments may need it
   Map broadcasts_;
-  std::map<PublisherKey, std::string>
-      publishers_;  // an index of Broadcast::publisher_, kept with it
+  // An index of Broadcast::publisher_, kept with it: a media tag finds its broadcast in one
+  // lookup. Broadcasts are never erased once open, so the pointers stay valid.
+  std::map<PublisherKey, Broadcast*> publishers_;
 };
 
 }  // namespace livegate::server
