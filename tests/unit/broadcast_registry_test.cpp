@@ -81,6 +81,17 @@ class BroadcastRegistryTest : public ::testing::Test {
     return result ? std::move(*result) : fail(ErrorCode::internal, "did not finish");
   }
 
+  // "orchard" opens, and a publisher that sent media drops: the slate and the grace period.
+  const Broadcast* dropped_after_media() {
+    EXPECT_TRUE(open(config("orchard", "key-1")));
+    auto first = publish("key-1", 7);
+    EXPECT_TRUE(first);
+    if (!first) return nullptr;
+    (*first)->publisher()->stats().on_bytes(1000);  // it sent media: leaving interrupts the show
+    registry_->unpublish(Transport::rtmp, 7, "connection reset");
+    return registry_->find("orchard");
+  }
+
   // An RTMP publisher whose disconnect is counted.
   Result<Broadcast*> publish(const std::string& key, uint64_t connection) {
     return registry_->publish(key, Transport::rtmp, connection, [this] { ++disconnects_; });
@@ -204,12 +215,8 @@ TEST_F(BroadcastRegistryTest, APublisherThatSentNothingLeavesTheBroadcastAsItWas
 // Drops, the slate, the same key again within the grace period: the same broadcast goes on.
 TEST_F(BroadcastRegistryTest, APublisherThatDropsMayComeBackWithinTheGracePeriod) {
   media_.reconnect_grace_seconds = 30;
-  ASSERT_TRUE(open(config("orchard", "key-1")));
-  auto first = publish("key-1", 7);
-  ASSERT_TRUE(first);
-  (*first)->publisher()->stats().on_bytes(1000);  // it sent media: leaving interrupts the show
-  registry_->unpublish(Transport::rtmp, 7, "connection reset");
-  const Broadcast* b = registry_->find("orchard");
+  const Broadcast* b = dropped_after_media();
+  ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->state(), BroadcastState::reconnecting);
   EXPECT_EQ(b->source(), Source::slate);
   ASSERT_NE(b->pipeline(), nullptr);
@@ -225,12 +232,8 @@ TEST_F(BroadcastRegistryTest, APublisherThatDropsMayComeBackWithinTheGracePeriod
 }
 
 TEST_F(BroadcastRegistryTest, WithoutATestSourceTheBroadcastEndsWhenTheGracePeriodRunsOut) {
-  ASSERT_TRUE(open(config("orchard", "key-1")));
-  auto first = publish("key-1", 7);
-  ASSERT_TRUE(first);
-  (*first)->publisher()->stats().on_bytes(1000);
-  registry_->unpublish(Transport::rtmp, 7, "connection reset");
-  const Broadcast* b = registry_->find("orchard");
+  const Broadcast* b = dropped_after_media();
+  ASSERT_NE(b, nullptr);
   ASSERT_TRUE(loop_.run_until([&] { return b->state() == BroadcastState::ended; },
                               std::chrono::seconds(5)));
   EXPECT_EQ(b->source(), Source::none);
@@ -244,12 +247,8 @@ TEST_F(BroadcastRegistryTest, WithoutATestSourceTheBroadcastEndsWhenTheGracePeri
 // broadcast it would have resumed still ends when the grace period runs out, even though the
 // slate could not start again either: nothing is left "reconnecting" for ever.
 TEST_F(BroadcastRegistryTest, AFailedStartDuringTheGracePeriodStillEndsTheWait) {
-  ASSERT_TRUE(open(config("orchard", "key-1")));
-  auto first = publish("key-1", 7);
-  ASSERT_TRUE(first);
-  (*first)->publisher()->stats().on_bytes(1000);
-  registry_->unpublish(Transport::rtmp, 7, "connection reset");
-  const Broadcast* b = registry_->find("orchard");
+  const Broadcast* b = dropped_after_media();
+  ASSERT_NE(b, nullptr);
   ASSERT_EQ(b->state(), BroadcastState::reconnecting);
   const auto live_dir = root_ / "live" / "orchard";
   std::filesystem::remove_all(live_dir);
