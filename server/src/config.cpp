@@ -267,188 +267,198 @@ void resolve_demo_login(Config& c) {
   if (!known) throw ConfigError("auth.demo_login names '" + demo + "', which is not a broadcast of this config");
 }
 
-Config parse(const YAML::Node& root, const std::string& files_dir) {
-  Config c;
-  Section top(root, "");
-  {
-    Section s(top.child("http"), "http");
-    s.read("bind", c.http.bind);
-    s.read_range("port", c.http.port, 0, 65535);
-    s.read("web_root", c.http.web_root);
-    s.read("hls_js", c.http.hls_js);
-    s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
-    s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
-    s.read_range<size_t>("max_header_bytes", c.http.max_header_bytes, 1024, 65535);
-    s.read_range<size_t>("max_header_fields", c.http.max_header_fields, 8, 1000);
-    s.read_range("header_timeout_ms", c.http.header_timeout_ms, 100, 600'000);
-    s.read_range("body_timeout_ms", c.http.body_timeout_ms, 100, 3'600'000);
-    s.read_range("keepalive_timeout_ms", c.http.keepalive_timeout_ms, 100, 3'600'000);
-    s.read_range("send_timeout_ms", c.http.send_timeout_ms, 100, 3'600'000);
-    s.read_range("handler_timeout_ms", c.http.handler_timeout_ms, 1000, 3'600'000);
-    s.read_range<size_t>("max_websocket_message_bytes", c.http.max_websocket_message_bytes, 1024, 16u << 20);
-    s.read("cors_origins", c.http.cors_origins);
-    s.read("embed_origins", c.http.embed_origins);
-    for (const char* key : {"cors_origins", "embed_origins"}) {
-      for (const auto& o : std::string(key) == "cors_origins" ? c.http.cors_origins : c.http.embed_origins) {
-        if (!valid_origin(o)) {
-          s.fail(key, "has '" + o + "': an origin is scheme://host[:port], e.g. https://shop.example");
-        }
+// One reader per section of the file, in the order parse() calls them (a later one may read
+// what an earlier one set: auth reads chat's anonymous policy, ingest's WHIP keyframes follow
+// media).
+void read_http(Section& top, Config& c) {
+  Section s(top.child("http"), "http");
+  s.read("bind", c.http.bind);
+  s.read_range("port", c.http.port, 0, 65535);
+  s.read("web_root", c.http.web_root);
+  s.read("hls_js", c.http.hls_js);
+  s.read_range<size_t>("max_connections", c.http.max_connections, 1, 1'000'000);
+  s.read_range<size_t>("max_body_bytes", c.http.max_body_bytes, 1024, 16u << 20);
+  s.read_range<size_t>("max_header_bytes", c.http.max_header_bytes, 1024, 65535);
+  s.read_range<size_t>("max_header_fields", c.http.max_header_fields, 8, 1000);
+  s.read_range("header_timeout_ms", c.http.header_timeout_ms, 100, 600'000);
+  s.read_range("body_timeout_ms", c.http.body_timeout_ms, 100, 3'600'000);
+  s.read_range("keepalive_timeout_ms", c.http.keepalive_timeout_ms, 100, 3'600'000);
+  s.read_range("send_timeout_ms", c.http.send_timeout_ms, 100, 3'600'000);
+  s.read_range("handler_timeout_ms", c.http.handler_timeout_ms, 1000, 3'600'000);
+  s.read_range<size_t>("max_websocket_message_bytes", c.http.max_websocket_message_bytes, 1024, 16u << 20);
+  s.read("cors_origins", c.http.cors_origins);
+  s.read("embed_origins", c.http.embed_origins);
+  for (const char* key : {"cors_origins", "embed_origins"}) {
+    for (const auto& o : std::string(key) == "cors_origins" ? c.http.cors_origins : c.http.embed_origins) {
+      if (!valid_origin(o)) {
+        s.fail(key, "has '" + o + "': an origin is scheme://host[:port], e.g. https://shop.example");
       }
     }
-    s.read_range("drain_ms", c.http.drain_ms, 0, 120000);
   }
-  {
-    Section s(top.child("ingest"), "ingest");
-    IngestConfig& in = c.ingest;
-    s.read("rtmp_enabled", in.rtmp_enabled);
-    s.read("rtmp_bind", in.rtmp.bind);
-    s.read_range("rtmp_port", in.rtmp.port, 0, 65535);
-    s.read("rtmp_app", in.rtmp.app);
-    s.read_range<size_t>("rtmp_max_connections", in.rtmp.max_connections, 1, 10000);
-    read_int_as(s, "rtmp_handshake_timeout_ms", in.rtmp.handshake_timeout, 500, 120000);
-    read_int_as(s, "rtmp_idle_timeout_ms", in.rtmp.idle_timeout, 1000, 600000);
-    s.read("srt_enabled", in.srt_enabled);
-    s.read("srt_bind", in.srt.bind);
-    s.read_range("srt_port", in.srt.port, 0, 65535);
-    s.read_range("srt_latency_ms", in.srt.latency_ms, 20, 8000);
-    s.read("whip_enabled", in.whip_enabled);
-    streaming::WhipMediaConfig& whip = in.whip.media;
-    s.read("whip_ice_addresses", whip.ice_addresses);
-    for (const auto& address : whip.ice_addresses) {
-      GInetAddress* parsed = g_inet_address_new_from_string(address.c_str());
-      if (!parsed) s.fail("whip_ice_addresses", "has '" + address + "', which is not an IP address");
-      g_object_unref(parsed);
-    }
-    s.read_range("whip_min_port", whip.min_port, 0, 65535);
-    s.read_range("whip_max_port", whip.max_port, 0, 65535);
-    if ((whip.min_port == 0) != (whip.max_port == 0) || whip.min_port > whip.max_port) {
-      s.fail("whip_max_port", "must be >= whip_min_port, both set or both 0");
-    }
-    s.read_range<size_t>("whip_max_sessions", in.whip.max_sessions, 1, 64);
-    s.read_range("whip_video_bitrate_kbps", whip.video_bitrate_kbps, 100, 20000);
-    s.read_range("whip_fps", whip.fps, 5, 60);
-    read_int_as(s, "whip_media_timeout_seconds", in.whip.media_timeout, 1, 300);
+  s.read_range("drain_ms", c.http.drain_ms, 0, 120000);
+}
+
+void read_ingest(Section& top, Config& c) {
+  Section s(top.child("ingest"), "ingest");
+  IngestConfig& in = c.ingest;
+  s.read("rtmp_enabled", in.rtmp_enabled);
+  s.read("rtmp_bind", in.rtmp.bind);
+  s.read_range("rtmp_port", in.rtmp.port, 0, 65535);
+  s.read("rtmp_app", in.rtmp.app);
+  s.read_range<size_t>("rtmp_max_connections", in.rtmp.max_connections, 1, 10000);
+  read_int_as(s, "rtmp_handshake_timeout_ms", in.rtmp.handshake_timeout, 500, 120000);
+  read_int_as(s, "rtmp_idle_timeout_ms", in.rtmp.idle_timeout, 1000, 600000);
+  s.read("srt_enabled", in.srt_enabled);
+  s.read("srt_bind", in.srt.bind);
+  s.read_range("srt_port", in.srt.port, 0, 65535);
+  s.read_range("srt_latency_ms", in.srt.latency_ms, 20, 8000);
+  s.read("whip_enabled", in.whip_enabled);
+  streaming::WhipMediaConfig& whip = in.whip.media;
+  s.read("whip_ice_addresses", whip.ice_addresses);
+  for (const auto& address : whip.ice_addresses) {
+    GInetAddress* parsed = g_inet_address_new_from_string(address.c_str());
+    if (!parsed) s.fail("whip_ice_addresses", "has '" + address + "', which is not an IP address");
+    g_object_unref(parsed);
   }
-  {
-    Section s(top.child("redis"), "redis");
-    s.read("embedded", c.redis.embedded);
-    s.read("host", c.redis.host);
-    s.read_range("port", c.redis.port, 1, 65535);
-    s.read("unix_socket", c.redis.unix_socket);
-    s.read("data_dir", c.redis.data_dir);
-    s.read("server_binary", c.redis.server_binary);
-    s.read("appendfsync", c.redis.appendfsync);
-    if (c.redis.appendfsync != "always" && c.redis.appendfsync != "everysec" &&
-        c.redis.appendfsync != "no") {
-      s.fail("appendfsync", "must be 'always', 'everysec' or 'no'");
-    }
+  s.read_range("whip_min_port", whip.min_port, 0, 65535);
+  s.read_range("whip_max_port", whip.max_port, 0, 65535);
+  if ((whip.min_port == 0) != (whip.max_port == 0) || whip.min_port > whip.max_port) {
+    s.fail("whip_max_port", "must be >= whip_min_port, both set or both 0");
   }
-  {
-    Section s(top.child("media"), "media");
-    s.read("root", c.media.root);
-    s.read_range("segment_seconds", c.media.segment_seconds, 1, 10);
-    s.read_range("playlist_length", c.media.playlist_length, 3, 100);
-    s.read_range("max_files", c.media.max_files, 3, 10000);
-    s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
-    s.read("slate_text", c.media.slate_text);
-    s.read("record", c.media.record);
-    s.read_range("record_mp4_minutes", c.media.record_mp4_minutes, 0, 24 * 60);
-    s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
-    s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
-    s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);
-    s.read_range<size_t>("max_broadcasts", c.media.max_broadcasts, 1, 10'000);
-    c.ingest.whip.media.keyframe_seconds = c.media.segment_seconds;  // one keyframe per segment
-    if (c.media.max_files < c.media.playlist_length) {
-      s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
-    }
+  s.read_range<size_t>("whip_max_sessions", in.whip.max_sessions, 1, 64);
+  s.read_range("whip_video_bitrate_kbps", whip.video_bitrate_kbps, 100, 20000);
+  s.read_range("whip_fps", whip.fps, 5, 60);
+  read_int_as(s, "whip_media_timeout_seconds", in.whip.media_timeout, 1, 300);
+}
+
+void read_redis(Section& top, Config& c) {
+  Section s(top.child("redis"), "redis");
+  s.read("embedded", c.redis.embedded);
+  s.read("host", c.redis.host);
+  s.read_range("port", c.redis.port, 1, 65535);
+  s.read("unix_socket", c.redis.unix_socket);
+  s.read("data_dir", c.redis.data_dir);
+  s.read("server_binary", c.redis.server_binary);
+  s.read("appendfsync", c.redis.appendfsync);
+  if (c.redis.appendfsync != "always" && c.redis.appendfsync != "everysec" &&
+      c.redis.appendfsync != "no") {
+    s.fail("appendfsync", "must be 'always', 'everysec' or 'no'");
   }
-  {
-    Section s(top.child("chat"), "chat");
-    chat::HubLimits& hub = c.chat.hub;
-    s.read_range<size_t>("max_text_chars", hub.protocol.max_text_chars, 1, 10000);
-    s.read_range<size_t>("max_frame_bytes", hub.max_frame_bytes, 256, 1 << 20);
-    s.read_range<size_t>("max_send_queue_bytes", hub.max_send_queue_bytes, 4096, 64 << 20);
-    read_int_as(s, "flush_interval_ms", hub.flush_interval, 1, 1000);
-    read_int_as(s, "tally_interval_ms", hub.tally_interval, 1, 10000);
-    hub.tally_interval = std::max(hub.tally_interval, hub.flush_interval);
-    s.read_range<size_t>("history_on_join", hub.history_on_join, 0, 1000);
-    c.chat.qa.top_on_join = hub.history_on_join;
-    s.read_range<size_t>("history_maxlen", c.chat.store.history_maxlen, 100, 10'000'000);
-    s.read_range<size_t>("resume_max_lines", hub.resume_max_lines, 1, 100'000);
-    s.read_range<size_t>("max_connections", hub.max_connections, 1, 1'000'000);
-    s.read_range<size_t>("max_connections_per_ip", hub.max_connections_per_ip, 0, 1'000'000);
-    read_per_minute(s, "messages_per_minute", hub.messages_per_second, 0, 60'000);
-    read_int_as(s, "messages_burst", hub.messages_burst, 1, 1000);
-    read_per_minute(s, "ip_messages_per_minute", hub.ip_messages_per_second, 0, 1'000'000);
-    read_int_as(s, "ip_messages_burst", hub.ip_messages_burst, 1, 100'000);
-    s.read_range("buys_per_second", hub.buys_per_second, 0.0, 1000.0);
-    read_int_as(s, "buys_burst", hub.buys_burst, 1, 1000);
-    s.read_range("ip_buys_per_second", hub.ip_buys_per_second, 0.0, 100'000.0);
-    read_int_as(s, "ip_buys_burst", hub.ip_buys_burst, 1, 100'000);
-    read_int_as(s, "frames_per_second", hub.frames_per_second, 1, 100'000);
-    read_int_as(s, "frames_burst", hub.frames_burst, 1, 100'000);
-    read_int_as(s, "errors_per_minute", hub.errors_per_minute, 1, 100'000);
-    s.read("blocked_words", hub.blocked_words);
-    read_int_as(s, "presence_interval_ms", hub.presence_interval, 250, 60'000);
-    s.read_range<size_t>("outage_held_lines", hub.outage_held_lines, 0, 1'000'000);
-    s.read("node_id", c.chat.node_id);
-    if (c.chat.node_id.size() > 64) s.fail("node_id", "must be at most 64 characters");
-    s.read_range<size_t>("max_questions", c.chat.qa.max_questions, 1, 100'000);
-    for (const auto& w : hub.blocked_words) {
-      if (w.empty() || w.size() > 100) s.fail("blocked_words", "entries must be 1-100 bytes");
-    }
+}
+
+void read_media(Section& top, Config& c) {
+  Section s(top.child("media"), "media");
+  s.read("root", c.media.root);
+  s.read_range("segment_seconds", c.media.segment_seconds, 1, 10);
+  s.read_range("playlist_length", c.media.playlist_length, 3, 100);
+  s.read_range("max_files", c.media.max_files, 3, 10000);
+  s.read_range("reconnect_grace_seconds", c.media.reconnect_grace_seconds, 1, 3600);
+  s.read("slate_text", c.media.slate_text);
+  s.read("record", c.media.record);
+  s.read_range("record_mp4_minutes", c.media.record_mp4_minutes, 0, 24 * 60);
+  s.read_range("thumbnail_seconds", c.media.thumbnail_seconds, 1, 3600);
+  s.read_range("thumbnail_width", c.media.thumbnail_width, 64, 1920);
+  s.read_range<size_t>("ingest_backlog_bytes", c.media.ingest_backlog_bytes, 64u << 10, 256u << 20);
+  s.read_range<size_t>("max_broadcasts", c.media.max_broadcasts, 1, 10'000);
+  c.ingest.whip.media.keyframe_seconds = c.media.segment_seconds;  // one keyframe per segment
+  if (c.media.max_files < c.media.playlist_length) {
+    s.fail("max_files", "must be at least playlist_length (listed segments must exist)");
   }
-  {
-    Section s(top.child("commerce"), "commerce");
-    s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
-    s.read_range<size_t>("max_batch", c.commerce.orders.max_batch, 1, 1000);
-    s.read_range("cny_per_usd", c.commerce.cny_per_usd, 0.0, 100.0);
-    s.read_range<size_t>("csv_max_orders", c.commerce.csv_max_orders, 1, 1'000'000);
+}
+
+void read_chat(Section& top, Config& c) {
+  Section s(top.child("chat"), "chat");
+  chat::HubLimits& hub = c.chat.hub;
+  s.read_range<size_t>("max_text_chars", hub.protocol.max_text_chars, 1, 10000);
+  s.read_range<size_t>("max_frame_bytes", hub.max_frame_bytes, 256, 1 << 20);
+  s.read_range<size_t>("max_send_queue_bytes", hub.max_send_queue_bytes, 4096, 64 << 20);
+  read_int_as(s, "flush_interval_ms", hub.flush_interval, 1, 1000);
+  read_int_as(s, "tally_interval_ms", hub.tally_interval, 1, 10000);
+  hub.tally_interval = std::max(hub.tally_interval, hub.flush_interval);
+  s.read_range<size_t>("history_on_join", hub.history_on_join, 0, 1000);
+  c.chat.qa.top_on_join = hub.history_on_join;
+  s.read_range<size_t>("history_maxlen", c.chat.store.history_maxlen, 100, 10'000'000);
+  s.read_range<size_t>("resume_max_lines", hub.resume_max_lines, 1, 100'000);
+  s.read_range<size_t>("max_connections", hub.max_connections, 1, 1'000'000);
+  s.read_range<size_t>("max_connections_per_ip", hub.max_connections_per_ip, 0, 1'000'000);
+  read_per_minute(s, "messages_per_minute", hub.messages_per_second, 0, 60'000);
+  read_int_as(s, "messages_burst", hub.messages_burst, 1, 1000);
+  read_per_minute(s, "ip_messages_per_minute", hub.ip_messages_per_second, 0, 1'000'000);
+  read_int_as(s, "ip_messages_burst", hub.ip_messages_burst, 1, 100'000);
+  s.read_range("buys_per_second", hub.buys_per_second, 0.0, 1000.0);
+  read_int_as(s, "buys_burst", hub.buys_burst, 1, 1000);
+  s.read_range("ip_buys_per_second", hub.ip_buys_per_second, 0.0, 100'000.0);
+  read_int_as(s, "ip_buys_burst", hub.ip_buys_burst, 1, 100'000);
+  read_int_as(s, "frames_per_second", hub.frames_per_second, 1, 100'000);
+  read_int_as(s, "frames_burst", hub.frames_burst, 1, 100'000);
+  read_int_as(s, "errors_per_minute", hub.errors_per_minute, 1, 100'000);
+  s.read("blocked_words", hub.blocked_words);
+  read_int_as(s, "presence_interval_ms", hub.presence_interval, 250, 60'000);
+  s.read_range<size_t>("outage_held_lines", hub.outage_held_lines, 0, 1'000'000);
+  s.read("node_id", c.chat.node_id);
+  if (c.chat.node_id.size() > 64) s.fail("node_id", "must be at most 64 characters");
+  s.read_range<size_t>("max_questions", c.chat.qa.max_questions, 1, 100'000);
+  for (const auto& w : hub.blocked_words) {
+    if (w.empty() || w.size() > 100) s.fail("blocked_words", "entries must be 1-100 bytes");
   }
-  {
-    Section s(top.child("webhooks"), "webhooks");
-    commerce::WebhookConfig& w = c.webhooks;
-    s.read("url", w.url);
-    s.read("secret", w.secret);
-    s.read_range("timeout_ms", w.timeout_ms, 100, 120'000);
-    s.read_range("max_attempts", w.max_attempts, 1, 100);
-    s.read_range("backoff_initial_ms", w.backoff_initial_ms, 10, 3'600'000);
-    s.read_range("backoff_max_ms", w.backoff_max_ms, w.backoff_initial_ms, 3'600'000);
-    s.read_range<size_t>("batch", w.batch, 1, 1000);
-    s.read_range("poll_interval_ms", w.poll_interval_ms, 50, 60'000);
-    s.read_range("claim_idle_ms", w.claim_idle_ms, 1000, 7 * 24 * 3'600'000);
-    if (auto problem = commerce::validate_webhook_config(w)) s.fail(problem->key, problem->message);
+}
+
+void read_commerce(Section& top, Config& c) {
+  Section s(top.child("commerce"), "commerce");
+  s.read_range("max_qty_per_order", c.commerce.max_qty_per_order, 1, 1000);
+  s.read_range<size_t>("max_batch", c.commerce.orders.max_batch, 1, 1000);
+  s.read_range("cny_per_usd", c.commerce.cny_per_usd, 0.0, 100.0);
+  s.read_range<size_t>("csv_max_orders", c.commerce.csv_max_orders, 1, 1'000'000);
+}
+
+void read_webhooks(Section& top, Config& c) {
+  Section s(top.child("webhooks"), "webhooks");
+  commerce::WebhookConfig& w = c.webhooks;
+  s.read("url", w.url);
+  s.read("secret", w.secret);
+  s.read_range("timeout_ms", w.timeout_ms, 100, 120'000);
+  s.read_range("max_attempts", w.max_attempts, 1, 100);
+  s.read_range("backoff_initial_ms", w.backoff_initial_ms, 10, 3'600'000);
+  s.read_range("backoff_max_ms", w.backoff_max_ms, w.backoff_initial_ms, 3'600'000);
+  s.read_range<size_t>("batch", w.batch, 1, 1000);
+  s.read_range("poll_interval_ms", w.poll_interval_ms, 50, 60'000);
+  s.read_range("claim_idle_ms", w.claim_idle_ms, 1000, 7 * 24 * 3'600'000);
+  if (auto problem = commerce::validate_webhook_config(w)) s.fail(problem->key, problem->message);
+}
+
+void read_auth(Section& top, Config& c) {
+  Section s(top.child("auth"), "auth");
+  s.read("seller_token", c.auth.seller_token);
+  if (!c.auth.seller_token.empty() && c.auth.seller_token.size() < 16) {
+    s.fail("seller_token", "must be at least 16 characters (or empty to disable the seller API)");
   }
-  {
-    Section s(top.child("auth"), "auth");
-    s.read("seller_token", c.auth.seller_token);
-    if (!c.auth.seller_token.empty() && c.auth.seller_token.size() < 16) {
-      s.fail("seller_token", "must be at least 16 characters (or empty to disable the seller API)");
-    }
-    s.read("jwt_secret", c.auth.jwt_secret);
-    if (!c.auth.jwt_secret.empty() && c.auth.jwt_secret.size() < 32) {
-      s.fail("jwt_secret", "must be at least 32 characters (or empty for no tokens)");
-    }
-    s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
-    s.read("demo_login", c.auth.demo_login);  // a broadcast id, or true/false (checked below)
-    s.read_range("demo_login_ttl_seconds", c.auth.demo_login_ttl_seconds, 60, 24 * 3600);
-    std::string anonymous = chat::anonymous_name(c.chat.hub.anonymous);
-    s.read("anonymous", anonymous);
-    auto policy = chat::parse_anonymous(anonymous);
-    if (!policy) s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
-    c.chat.hub.anonymous = *policy;
-    if (*policy == chat::Anonymous::off && c.auth.jwt_secret.empty()) {
-      s.fail("anonymous", "cannot be 'off' without auth.jwt_secret (nobody could join)");
-    }
+  s.read("jwt_secret", c.auth.jwt_secret);
+  if (!c.auth.jwt_secret.empty() && c.auth.jwt_secret.size() < 32) {
+    s.fail("jwt_secret", "must be at least 32 characters (or empty for no tokens)");
   }
-  {
-    Section s(top.child("log"), "log");
-    s.read("level", c.log_level);
-    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-    if (!levels.contains(c.log_level)) s.fail("level", "must be one of trace, debug, info, warn, error, critical, off");
-    s.read("format", c.log_format);
-    if (c.log_format != "text" && c.log_format != "json") s.fail("format", "must be text or json");
+  s.read_range("token_ttl_seconds", c.auth.token_ttl_seconds, 60, 30 * 24 * 3600);
+  s.read("demo_login", c.auth.demo_login);  // a broadcast id, or true/false (checked below)
+  s.read_range("demo_login_ttl_seconds", c.auth.demo_login_ttl_seconds, 60, 24 * 3600);
+  std::string anonymous = chat::anonymous_name(c.chat.hub.anonymous);
+  s.read("anonymous", anonymous);
+  auto policy = chat::parse_anonymous(anonymous);
+  if (!policy) s.fail("anonymous", "must be 'chat', 'read_only' or 'off'");
+  c.chat.hub.anonymous = *policy;
+  if (*policy == chat::Anonymous::off && c.auth.jwt_secret.empty()) {
+    s.fail("anonymous", "cannot be 'off' without auth.jwt_secret (nobody could join)");
   }
+}
+
+void read_log(Section& top, Config& c) {
+  Section s(top.child("log"), "log");
+  s.read("level", c.log_level);
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (!levels.contains(c.log_level)) s.fail("level", "must be one of trace, debug, info, warn, error, critical, off");
+  s.read("format", c.log_format);
+  if (c.log_format != "text" && c.log_format != "json") s.fail("format", "must be text or json");
+}
+
+void read_broadcasts(Section& top, Config& c, const std::string& files_dir) {
   YAML::Node broadcasts = top.child("broadcasts");
   if (broadcasts && !broadcasts.IsNull()) {
     if (!broadcasts.IsSequence()) throw ConfigError("broadcasts must be a list");
@@ -468,6 +478,21 @@ Config parse(const YAML::Node& root, const std::string& files_dir) {
       c.broadcasts.push_back(std::move(b));
     }
   }
+}
+
+Config parse(const YAML::Node& root, const std::string& files_dir) {
+  Config c;
+  Section top(root, "");
+  read_http(top, c);
+  read_ingest(top, c);
+  read_redis(top, c);
+  read_media(top, c);
+  read_chat(top, c);
+  read_commerce(top, c);
+  read_webhooks(top, c);
+  read_auth(top, c);
+  read_log(top, c);
+  read_broadcasts(top, c, files_dir);
   resolve_demo_login(c);
   top.finish();
   return c;
