@@ -135,8 +135,8 @@ std::string BroadcastPipeline::launch_description() const {
          std::string(kVideoOut) + test_audio(s) + kAudioOut;
 }
 
-bool BroadcastPipeline::start(std::string* error) {
-  if (pipeline_) return true;
+Result<void> BroadcastPipeline::start() {
+  if (pipeline_) return ok();
   gst_init(nullptr, nullptr);  // idempotent; the pipeline must not depend on who called it first
   if (!output_.ladder.empty()) register_sws_scale();  // the rungs' scaler
   const size_t outputs = std::max<size_t>(1, output_.ladder.size());
@@ -145,8 +145,7 @@ bool BroadcastPipeline::start(std::string* error) {
     const std::string dir = output_dir(i);
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      if (error) *error = "cannot create " + dir + ": " + ec.message();
-      return false;
+      return fail(ErrorCode::unavailable, "cannot create " + dir + ": " + ec.message());
     }
   }
   outputs_.clear();
@@ -156,10 +155,10 @@ bool BroadcastPipeline::start(std::string* error) {
   const std::string launch = launch_description();
   GstElement* pipeline = gst_parse_launch(launch.c_str(), &gerr);
   if (!pipeline || gerr) {
-    if (error) *error = std::string("pipeline: ") + (gerr ? gerr->message : "parse failed");
+    std::string why = std::string("pipeline: ") + (gerr ? gerr->message : "parse failed");
     if (gerr) g_error_free(gerr);
     if (pipeline) gst_object_unref(pipeline);
-    return false;
+    return fail(ErrorCode::unavailable, std::move(why));
   }
   pipeline_ = pipeline;
   gst_element_set_name(pipeline_, ("broadcast-" + id_).c_str());
@@ -171,14 +170,14 @@ bool BroadcastPipeline::start(std::string* error) {
   } else {
     appsrc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "src");  // our reference, dropped in stop()
   }
-  bool linked = true;
-  for (size_t i = 0; i < outputs && linked; ++i) linked = attach_segmenter(i, error);
+  Result<void> linked;
+  for (size_t i = 0; i < outputs && linked; ++i) linked = attach_segmenter(i);
   if (!linked) {
     if (appsrc_) gst_object_unref(appsrc_);
     appsrc_ = nullptr;
     gst_object_unref(pipeline_);
     pipeline_ = nullptr;
-    return false;
+    return linked;
   }
   if (!output_.ladder.empty()) watch_raw_video();
 
@@ -190,10 +189,9 @@ bool BroadcastPipeline::start(std::string* error) {
   started_unix_ms_ = g_get_real_time() / 1000;
   set_state(PipelineState::starting);
   if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-    if (error) *error = "pipeline refused to start (see the log above)";
     stop(std::chrono::milliseconds(0));
     set_state(PipelineState::failed);
-    return false;
+    return fail(ErrorCode::unavailable, "pipeline refused to start (see the log above)");
   }
   if (!output_.ladder.empty()) {
     std::string rungs;
@@ -212,7 +210,7 @@ bool BroadcastPipeline::start(std::string* error) {
                            id_, std::holds_alternative<FlvPushSource>(source_) ? "FLV" : "MPEG-TS",
                            output_.segment_seconds);
   }
-  return true;
+  return ok();
 }
 
 void BroadcastPipeline::stop(std::chrono::milliseconds eos_timeout) {
@@ -260,15 +258,14 @@ std::string BroadcastPipeline::output_dir(size_t rendition) const {
 
 // Output i: queues "vq"/"aq" into mpegtsmux "mux" ! multifilesink "hls" without a ladder,
 // "vq<i>"/"aq<i>" into "mux<i>" ! "hls<i>" with one.
-bool BroadcastPipeline::attach_segmenter(size_t rendition, std::string* error) {
+Result<void> BroadcastPipeline::attach_segmenter(size_t rendition) {
   const std::string suffix = output_.ladder.empty() ? "" : std::to_string(rendition);
   GstElement* mux = gst_element_factory_make("mpegtsmux", ("mux" + suffix).c_str());
   GstElement* sink = gst_element_factory_make("multifilesink", ("hls" + suffix).c_str());
   if (!sink || !mux) {
-    if (error) *error = "multifilesink or mpegtsmux missing";
     if (sink) gst_object_unref(sink);
     if (mux) gst_object_unref(mux);
-    return false;
+    return fail(ErrorCode::unavailable, "multifilesink or mpegtsmux missing");
   }
   // No packet alignment: with alignment=7 the muxer keeps up to 6 packets back, and they would
   // land after a cut, in the next file (the end of one PES in another segment).
@@ -276,17 +273,17 @@ bool BroadcastPipeline::attach_segmenter(size_t rendition, std::string* error) {
                "post-messages", TRUE, "sync", FALSE, "async", FALSE, nullptr);
   gst_util_set_object_arg(G_OBJECT(sink), "next-file", "key-unit-event");  // cuts: keyframe_cuts.h
   gst_bin_add_many(GST_BIN(pipeline_), mux, sink, nullptr);
-  bool ok = gst_element_link(mux, sink);
+  bool linked = gst_element_link(mux, sink);
   GstPad* outs[2] = {nullptr, nullptr};  // video, audio
   for (int i = 0; i < 2; ++i) {
     GstElement* queue = gst_bin_get_by_name(GST_BIN(pipeline_), ((i == 0 ? "vq" : "aq") + suffix).c_str());
     outs[i] = queue ? gst_element_get_static_pad(queue, "src") : nullptr;
     GstPad* dst = gst_element_request_pad_simple(mux, "sink_%d");
-    ok = ok && outs[i] && dst && gst_pad_link(outs[i], dst) == GST_PAD_LINK_OK;
+    linked = linked && outs[i] && dst && gst_pad_link(outs[i], dst) == GST_PAD_LINK_OK;
     if (dst) gst_object_unref(dst);  // the muxer keeps its request pad until it is disposed
     if (queue) gst_object_unref(queue);
   }
-  if (ok) {
+  if (linked) {
     // A ladder's rungs are held back once, before its tees (watch_raw_video()), so they start
     // on the same frame; here only a passthrough output. The gate's probe goes first: the cuts
     // never see the frames it drops.
@@ -296,8 +293,8 @@ bool BroadcastPipeline::attach_segmenter(size_t rendition, std::string* error) {
   }
   for (GstPad* pad : outs)
     if (pad) gst_object_unref(pad);
-  if (!ok && error) *error = "cannot link the segmenter";
-  return ok;
+  if (!linked) return fail(ErrorCode::internal, "cannot link the segmenter");
+  return ok();
 }
 
 void BroadcastPipeline::watch_raw_video() {

@@ -70,8 +70,8 @@ TEST(Pipeline, WritesAPlaylistOfH264AacSegments) {
   streaming::HlsOutputConfig output{.dir = dir, .segment_seconds = 1, .ladder = {}, .segment_prefix = "t-"};
   streaming::BroadcastPipeline pipeline(loop, "pipe", source, output, recorder);
   const auto started = std::chrono::steady_clock::now();
-  std::string error;
-  ASSERT_TRUE(pipeline.start(&error)) << error;
+  auto result = pipeline.start();
+  ASSERT_TRUE(result) << result.error().message;
   ASSERT_TRUE(loop.run_until([&] { return recorder.segments >= 3; }, std::chrono::seconds(30)));
   const auto first_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             recorder.first_segment - started)

@@ -108,13 +108,12 @@ Result<void> BroadcastRegistry::run(Broadcast& b, Source source,
   b.pipeline_ =
       std::make_unique<streaming::BroadcastPipeline>(loop_, b.id(), std::move(what), hls, segments);
   b.source_ = source;
-  std::string error;
-  if (!b.pipeline_->start(&error)) {
+  auto started = b.pipeline_->start();
+  if (!started) {
     b.pipeline_.reset();
     b.source_ = Source::none;
-    return fail(ErrorCode::unavailable, std::move(error));
   }
-  return ok();
+  return started;
 }
 
 void BroadcastRegistry::stop_pipeline(Broadcast& b) {

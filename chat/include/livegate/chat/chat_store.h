@@ -18,7 +18,7 @@ namespace livegate::chat {
 struct ChatUser {
   std::string id;
   std::string name;
-  std::string role = "viewer";  // viewer | moderator | seller
+  std::string role = "viewer";  // viewer | moderator | seller | admin (a token's role claim)
 
   // Sellers and moderators: may moderate, are never muted by slow mode or bans.
   bool staff() const { return role == "seller" || role == "moderator" || role == "admin"; }

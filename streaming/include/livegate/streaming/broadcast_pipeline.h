@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "livegate/common/event_loop.h"
+#include "livegate/common/result.h"
 #include "livegate/streaming/abr_ladder.h"
 #include "livegate/streaming/live_playlist.h"
 
@@ -75,8 +76,8 @@ class BroadcastPipeline {
   BroadcastPipeline& operator=(const BroadcastPipeline&) = delete;
   ~BroadcastPipeline();
 
-  // Builds and starts the pipeline; false with a reason when it cannot be built.
-  bool start(std::string* error);
+  // Builds and starts the pipeline, or says why it could not be built or started.
+  Result<void> start();
   // Sends EOS so the playlist gets its last segment, waits for it (bounded), then goes to NULL.
   void stop(std::chrono::milliseconds eos_timeout = std::chrono::milliseconds(3000));
 
@@ -95,7 +96,7 @@ class BroadcastPipeline {
   static gboolean on_bus_message(GstBus* bus, GstMessage* message, gpointer self);
   void handle_bus_message(GstMessage* message);  // on_bus_message's work (guarded)
   void on_fragment_message(GstMessage* message);
-  bool attach_segmenter(size_t rendition, std::string* error);
+  Result<void> attach_segmenter(size_t rendition);
   void watch_raw_video();
   std::string output_dir(size_t rendition) const;
   RenditionFormat encoded_format(size_t rendition) const;
