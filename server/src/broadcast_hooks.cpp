@@ -1,5 +1,7 @@
 #include "livegate/server/broadcast_hooks.h"
 
+#include <glib.h>
+
 #include "livegate/common/log.h"
 
 namespace livegate::server {
@@ -29,12 +31,9 @@ void BroadcastHooks::stream_key_changed(const Broadcast&) {
 }
 
 void BroadcastHooks::ended(const Broadcast& b) {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
   log("streaming")
       ->info("broadcast {} ended after {} min on this node; {} viewers watching", b.id(),
-             (now_ms - b.opened_ms()) / 60000, hub_.viewers(b.id()));
+             (g_get_real_time() / 1000 - b.opened_ms()) / 60000, hub_.viewers(b.id()));
 }
 
 }  // namespace livegate::server

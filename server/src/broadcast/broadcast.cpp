@@ -1,5 +1,7 @@
 #include "livegate/server/broadcast/broadcast.h"
 
+#include <glib.h>
+
 namespace livegate::server {
 
 const char* state_name(BroadcastState state) {
@@ -45,10 +47,7 @@ const char* transport_name(Transport transport) {
 }
 
 Broadcast::Broadcast(BroadcastConfig config)
-    : config_(std::move(config)),
-      opened_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count()) {}
+    : config_(std::move(config)), opened_ms_(g_get_real_time() / 1000) {}
 
 std::string Broadcast::hls_url() const {
   if (state_ == BroadcastState::ended) return "/vod/" + config_.id + "/index.m3u8";

@@ -45,13 +45,8 @@ void BroadcastRegistry::open(BroadcastConfig config, Opened done) {
                                            std::to_string(media_.max_broadcasts) +
                                            " broadcasts (media.max_broadcasts)"));
   }
-  if (!config.stream_key_sha256.empty()) {
-    bool taken = false;
-    for (const auto& [other, b] : broadcasts_) {
-      // Every key compared in full: timing says nothing about which one was close.
-      taken |= constant_time_equal(b.config_.stream_key_sha256, config.stream_key_sha256);
-    }
-    if (taken) return done(fail(ErrorCode::conflict, "that stream key is in use"));
+  if (with_key_hash(config.stream_key_sha256)) {  // a keyless one never matches
+    return done(fail(ErrorCode::conflict, "that stream key is in use"));
   }
   Broadcast& b = broadcasts_.try_emplace(id, std::move(config)).first->second;
   listener_->opening(b, [this, id, done = std::move(done)](Result<void> ready) {
@@ -137,10 +132,21 @@ void BroadcastRegistry::set_state(Broadcast& b, BroadcastState state) {
   if (state == BroadcastState::ended) listener_->ended(b);
 }
 
-void BroadcastRegistry::drop_publisher(Broadcast& b) {
-  if (!b.publisher_) return;
-  publishers_.erase({b.publisher_->transport(), b.publisher_->connection()});
-  b.publisher_.reset();
+Broadcast* BroadcastRegistry::with_key_hash(const std::string& key_sha256) {
+  Broadcast* match = nullptr;
+  for (auto& [id, b] : broadcasts_) {
+    // Every key compared, always in full: timing says nothing about which one was close.
+    if (!b.config_.stream_key_sha256.empty() &&
+        constant_time_equal(b.config_.stream_key_sha256, key_sha256)) {
+      match = &b;
+    }
+  }
+  return match;
+}
+
+std::unique_ptr<Publisher> BroadcastRegistry::take_publisher(Broadcast& b) {
+  if (b.publisher_) publishers_.erase({b.publisher_->transport(), b.publisher_->connection()});
+  return std::move(b.publisher_);
 }
 
 Result<void> BroadcastRegistry::end(const std::string& id) {
@@ -149,12 +155,8 @@ Result<void> BroadcastRegistry::end(const std::string& id) {
   if (b->state_ == BroadcastState::ended)
     return fail(ErrorCode::conflict, "the broadcast has already ended");
   if (!b->outputs_) return fail(ErrorCode::conflict, "the broadcast is still opening");
-  if (b->publisher_) {
-    // The handle goes first: the ingest server's "ended" for it then finds nothing to undo.
-    std::unique_ptr<Publisher> publisher = std::move(b->publisher_);
-    publishers_.erase({publisher->transport(), publisher->connection()});
-    publisher->disconnect();
-  }
+  // The handle goes first: the ingest server's "ended" for it then finds nothing to undo.
+  if (auto publisher = take_publisher(*b)) publisher->disconnect();
   finish(*b);
   log("streaming")->info("broadcast {}: ended by the seller", id);
   set_state(*b, BroadcastState::ended);
@@ -176,16 +178,9 @@ void BroadcastRegistry::stop_all() {
 Result<Broadcast*> BroadcastRegistry::publish(std::string_view stream_key, Transport transport,
                                               uint64_t connection,
                                               std::function<void()> disconnect) {
-  Broadcast* match = nullptr;
   // Only digests are kept (config load, create and rotate hash the key at once), so the key a
-  // publisher offers is hashed and compared with each of them, always in full.
-  const std::string offered = sha256_hex(std::string(stream_key));
-  for (auto& [id, b] : broadcasts_) {
-    if (!b.config_.stream_key_sha256.empty() &&
-        constant_time_equal(b.config_.stream_key_sha256, offered)) {
-      match = &b;
-    }
-  }
+  // publisher offers is hashed and compared with each of them.
+  Broadcast* match = with_key_hash(sha256_hex(std::string(stream_key)));
   if (!match) {
     log(transport_name(transport))->warn("publish refused: unknown stream key");
     return fail(ErrorCode::not_found, "unknown stream key");
@@ -233,7 +228,7 @@ void BroadcastRegistry::unpublish(Transport transport, uint64_t connection, std:
   if (!found) return;
   Broadcast& b = *found;
   const bool sent_media = b.publisher_->sent_media();
-  drop_publisher(b);
+  take_publisher(b);
   // A publisher that never sent media (a WHIP negotiation that failed, say) did not interrupt
   // anything: the broadcast goes back to what it was, not to the slate.
   if (!sent_media && b.before_publisher_ != Source::slate) {

@@ -106,7 +106,10 @@ class BroadcastRegistry : private streaming::BroadcastPipeline::Listener {
   void stop_pipeline(Broadcast& b);
   // Stops the pipeline and ends the outputs: the one way a timeline ends.
   void finish(Broadcast& b);
-  void drop_publisher(Broadcast& b);
+  // The broadcast whose key has this SHA-256, compared with every key in full; or null.
+  Broadcast* with_key_hash(const std::string& key_sha256);
+  // Removes the publisher from the broadcast and the index; the caller may still disconnect it.
+  std::unique_ptr<Publisher> take_publisher(Broadcast& b);
   void set_state(Broadcast& b, BroadcastState state);
   void grace_over(const std::string& id);
 
