@@ -190,7 +190,11 @@ LivegateServer::LivegateServer(int redis_port, std::string broadcasts_yaml, std:
                                std::string http_yaml, std::string media_yaml)
     : dir_(make_temp_dir("livegate-test")) {
   port_ = free_port();
-  rtmp_port_ = free_port();
+  // The kernel may hand the same free port out twice (each probe closes its socket at once):
+  // HTTP and RTMP must not be given one port, or the node cannot start.
+  do {
+    rtmp_port_ = free_port();
+  } while (rtmp_port_ == port_);
   srt_port_ = free_udp_port();
   media_root_ = dir_ + "/media";
   config_path_ = dir_ + "/livegate.yaml";
